@@ -1,0 +1,92 @@
+"""Read the files staff drop into `data/raw/` into `ParsedDocument`s, or say why not.
+
+`read_document` is the single entry: it checks size and content before the extension, so a
+binary file named `.txt` or a truncated DOCX is a clear `DocumentError`, never a crash.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from nlp.hashing import content_hash
+from nlp.readers.docx_reader import read_docx
+from nlp.readers.errors import DocumentError
+from nlp.readers.tables import read_csv, read_xlsx
+from nlp.readers.text_encoding import decode_text
+from nlp.records import ParsedDocument
+
+__all__ = ["SUPPORTED_SUFFIXES", "DocumentError", "discover_documents", "read_document", "read_sidecar"]
+
+SUPPORTED_SUFFIXES = {".txt", ".md", ".csv", ".docx", ".xlsx"}
+SIDECAR_SUFFIX = ".meta.toml"
+_FOLDER_NOTES = {"readme.md", "readme.txt"}
+
+
+def discover_documents(data_dir: Path) -> list[Path]:
+    """Every candidate document under `data_dir`, sorted by path (sidecars and folder notes excluded).
+
+    Unknown extensions are included on purpose: they are rejected with a reason, not ignored.
+    """
+    found = []
+    for path in sorted(data_dir.rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        if path.name.endswith(SIDECAR_SUFFIX) or path.name.lower() in _FOLDER_NOTES:
+            continue
+        found.append(path)
+    return found
+
+
+def read_sidecar(path: Path) -> dict[str, object]:
+    """Metadata staff wrote next to a document (`<name>.meta.toml`); empty when there is none."""
+    sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
+    if not sidecar.exists():
+        return {}
+    try:
+        with sidecar.open("rb") as fh:
+            return tomllib.load(fh)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise DocumentError(f"메타데이터 파일 {sidecar.name}을(를) 읽을 수 없습니다 ({exc})") from exc
+
+
+def read_document(path: Path, max_bytes: int, display_path: str | None = None) -> ParsedDocument:
+    """Read one file. Raises `DocumentError` with a user-facing reason when it is unusable."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(
+            f"지원하지 않는 형식입니다 ({suffix or '확장자 없음'}; 지원: {', '.join(sorted(SUPPORTED_SUFFIXES))})"
+        )
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise DocumentError(f"파일이 너무 큽니다 ({size / 1e6:.1f} MB, 한도 {max_bytes / 1e6:.0f} MB)")
+    data = path.read_bytes()
+    if not data.strip():
+        raise DocumentError("빈 파일입니다 (내용 없음)")
+    encoding: str | None = None
+    rows = ()
+    if suffix in {".docx", ".xlsx"}:
+        if not zipfile.is_zipfile(path):
+            raise DocumentError(f"{suffix[1:].upper()} 파일이 아니거나 잘린 파일입니다 (ZIP 구조가 없음)")
+        renderer = read_docx(data) if suffix == ".docx" else read_xlsx(data)
+        text, rows = renderer.text, tuple(renderer.rows)
+    else:
+        text, encoding = decode_text(data)
+        if suffix == ".csv":
+            renderer = read_csv(text)
+            text, rows = renderer.text, tuple(renderer.rows)
+    if not text.strip():
+        raise DocumentError("글자가 없는 문서입니다")
+    modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).date()
+    return ParsedDocument(
+        path=display_path or str(path),
+        content_hash=content_hash(data),
+        format=suffix[1:],
+        encoding=encoding,
+        text=text,
+        rows=rows,
+        sidecar=read_sidecar(path),
+        modified=modified,
+    )

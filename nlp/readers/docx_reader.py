@@ -1,0 +1,28 @@
+"""DOCX minutes and forms: paragraphs and tables in the order they appear in the body."""
+
+from __future__ import annotations
+
+import io
+
+from nlp.readers.errors import DocumentError
+from nlp.readers.tables import TableRenderer
+
+
+def read_docx(data: bytes) -> TableRenderer:
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises several types for corrupt packages
+        raise DocumentError(f"DOCX 파일을 열 수 없습니다 (손상된 파일: {type(exc).__name__})") from exc
+    renderer = TableRenderer()
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            renderer.add_text(block.text.strip())
+        elif isinstance(block, Table):
+            renderer.add_table([cell.text for cell in row.cells] for row in block.rows)
+    if not renderer.text.strip():
+        raise DocumentError("DOCX 파일에 글자가 없습니다")
+    return renderer

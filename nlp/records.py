@@ -1,0 +1,97 @@
+"""The records that flow through fieldvoice, from a raw file to a theme.
+
+One place names them all so that readers, splitters, the clusterer and the warehouse
+agree on what a document, a tour, a suggestion and a theme are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row of a table (a suggestion form): cells by their Korean header, and where each cell's
+    text sits in the document's rendered text, so a suggestion can point back to its source."""
+
+    cells: dict[str, str]
+    spans: dict[str, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """A file read into text. Forms (CSV/XLSX, tables in DOCX) also keep their rows."""
+
+    path: str
+    content_hash: str
+    format: str
+    encoding: str | None
+    text: str
+    rows: tuple[TableRow, ...] = ()
+    sidecar: dict[str, object] = field(default_factory=dict)
+    modified: date | None = None
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A file that could not be ingested, and why, in words a user understands."""
+
+    path: str
+    reason: str
+    content_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class TourMetadata:
+    """What is known of the tour a document reports on."""
+
+    date: date | None = None
+    place: str | None = None
+    company: str | None = None
+    industry: str | None = None
+    region: str | None = None
+    tour_name: str | None = None
+    tour_number: int | None = None
+    participants: tuple[str, ...] = ()
+    host: str | None = None
+
+    @property
+    def tour_id(self) -> str:
+        """Stable id: the same visit reported by a press release and by minutes is one tour."""
+        from nlp.hashing import short_hash
+
+        who = self.company or self.place or self.tour_name or "?"
+        return short_hash(f"{self.date}|{who}")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One demand raised on a tour, with the exact span of the source text it came from."""
+
+    suggestion_id: str
+    document_hash: str
+    tour_id: str
+    text: str
+    span_start: int
+    span_end: int
+    speaker: str | None = None
+    organisation: str | None = None
+    raised_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A cluster of suggestions with a readable Korean label."""
+
+    theme_id: int
+    label: str
+    keywords: tuple[str, ...]
+    member_ids: tuple[str, ...]
+    representative_ids: tuple[str, ...]
+    taxonomy_name: str | None = None
+    is_unassigned: bool = False
+
+    @property
+    def size(self) -> int:
+        return len(self.member_ids)
