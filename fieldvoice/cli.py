@@ -1,0 +1,101 @@
+"""`fieldvoice`: run the pipeline, serve the explorer, list rejected files.
+
+    fieldvoice pipeline [--data DIR] [--db FILE]
+    fieldvoice app [--db FILE] [--port N]
+    fieldvoice errors [--db FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from fieldvoice.config import PROJECT_ROOT, load_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="fieldvoice", description="현장의 목소리: 정책현장투어 건의사항 분석")
+    parser.add_argument("--config", type=Path, help="configuration file (default: fieldvoice.toml)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("pipeline", help="ingest documents, find themes, store them in DuckDB")
+    run.add_argument("--data", type=Path, help="folder of input documents (default: data/raw)")
+    run.add_argument("--db", type=Path, help="DuckDB file (default: .state/fieldvoice.duckdb)")
+
+    app = commands.add_parser("app", help="serve the explorer on 127.0.0.1")
+    app.add_argument("--db", type=Path)
+    app.add_argument("--port", type=int, default=8501)
+
+    errors = commands.add_parser("errors", help="list rejected files and why")
+    errors.add_argument("--db", type=Path)
+
+    args = parser.parse_args(argv)
+    settings = load_settings(args.config)
+    db_path = (args.db or settings.db_path).resolve()
+    if args.command == "pipeline":
+        return _pipeline(args.data or settings.data_dir, db_path, args.config, settings.state_dir)
+    if args.command == "app":
+        return _app(db_path, args.port, args.config)
+    return _errors(db_path)
+
+
+def _pipeline(data_dir: Path, db_path: Path, config: Path | None, state_dir: Path) -> int:
+    from flows.prefect_env import configure_prefect
+
+    configure_prefect(state_dir)
+    from flows.pipeline import pipeline
+
+    try:
+        summary = pipeline(data_dir=data_dir.resolve(), db_path=db_path, config_file=config)
+    except Exception as exc:
+        print(f"fieldvoice: 파이프라인 실패: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"\n실행 #{summary['run_id']}: 새 문서 {summary['documents_new']}건, 변경 없음 {summary['documents_unchanged']}건, "
+        f"새 건의 {summary['suggestions_new']}건 (전체 {summary['suggestions_total']}건), "
+        + (f"테마 {summary['themes']}개" if summary["themes"] is not None else "테마 변경 없음")
+    )
+    if summary["rejections"]:
+        print(f"거부된 파일 {len(summary['rejections'])}건:")
+        for path, reason in summary["rejections"]:
+            print(f"  - {path}: {reason}")
+    print(f"DuckDB: {db_path}")
+    return 0
+
+
+def _app(db_path: Path, port: int, config: Path | None) -> int:
+    env = dict(os.environ, FIELDVOICE_DB=str(db_path))
+    if config:
+        env["FIELDVOICE_CONFIG"] = str(config.resolve())
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app" / "main.py"),
+        "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    print(f"탐색기: http://127.0.0.1:{port}  (Ctrl-C로 종료)")
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _errors(db_path: Path) -> int:
+    from warehouse.connection import WarehouseUnavailable, open_for_reading
+    from warehouse.queries import rejected_files
+
+    try:
+        with open_for_reading(db_path) as con:
+            frame = rejected_files(con)
+    except WarehouseUnavailable as exc:
+        print(f"fieldvoice: {exc}", file=sys.stderr)
+        return 1
+    for row in frame.itertuples():
+        print(f"{row.path}\t{row.reason}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""The `pipeline` flow: ingest -> split -> analyse -> embed -> theme -> store.
+
+Thin by design: every task calls one function of `nlp/` or `warehouse/` and logs what it did.
+The warehouse is opened only briefly (to read what it holds, then to write the run in one
+transaction), so the explorer can keep reading while the heavy work runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from fieldvoice.config import Settings, load_settings
+from nlp.embedding import embed_texts
+from nlp.extraction import extract_tours_and_suggestions
+from nlp.hashing import short_hash
+from nlp.ingest import IngestResult, ingest_folder
+from nlp.records import Suggestion, Theme
+from nlp.tagging import analyse_texts
+from nlp.theming import build_theme_set, theming_fingerprint
+from warehouse import queries, store
+from warehouse.connection import open_for_writing
+
+
+@dataclass
+class WarehouseState:
+    run_id: int
+    stored: dict[str, str]
+    current_paths: dict[str, str]
+    previous: pd.DataFrame
+    fingerprint: str | None
+
+
+@dataclass
+class PipelineSummary:
+    run_id: int
+    documents_new: int
+    documents_unchanged: int
+    suggestions_new: int
+    suggestions_total: int
+    themes: int | None
+    rejections: list[tuple[str, str]]
+
+
+@task(name="open-run", cache_policy=NO_CACHE)
+def open_run(db_path: Path, data_dir: Path, settings: Settings) -> WarehouseState:
+    with open_for_writing(db_path) as con:
+        run_id = store.start_run(con, str(data_dir), asdict(settings))
+        return WarehouseState(
+            run_id=run_id,
+            stored=queries.stored_documents(con),
+            current_paths=queries.current_document_paths(con),
+            previous=queries.current_suggestions(con),
+            fingerprint=queries.last_theme_fingerprint(con),
+        )
+
+
+@task(name="ingest", cache_policy=NO_CACHE)
+def ingest(data_dir: Path, state: WarehouseState, settings: Settings) -> IngestResult:
+    logger = get_run_logger()
+    result = ingest_folder(
+        data_dir,
+        state.stored,
+        state.current_paths,
+        max_bytes=int(settings.ingest.max_file_mb * 1_000_000),
+        on_file=lambda name, outcome: logger.info("%s: %s", name, outcome),
+    )
+    logger.info(
+        "문서 %d건 새로 수집, %d건 변경 없음, %d건 거부",
+        len(result.documents),
+        result.unchanged,
+        len(result.rejections),
+    )
+    return result
+
+
+@task(name="split", cache_policy=NO_CACHE)
+def split(ingested: IngestResult) -> tuple[list, dict[str, str], list[Suggestion]]:
+    tours, document_tours, suggestions = extract_tours_and_suggestions(ingested.documents)
+    get_run_logger().info("투어 %d건, 건의 %d건 추출", len(tours), len(suggestions))
+    return tours, document_tours, suggestions
+
+
+@task(name="analyse", cache_policy=NO_CACHE)
+def analyse(texts: list[str], tagger: str) -> list[list[str]]:
+    nouns = analyse_texts(texts, tagger)
+    get_run_logger().info("형태소 분석 %d건 (%s)", len(texts), tagger)
+    return nouns
+
+
+@task(name="load-cached-vectors", cache_policy=NO_CACHE)
+def load_cached_vectors(db_path: Path, model: str, text_hashes: list[str]) -> dict[str, np.ndarray]:
+    with open_for_writing(db_path) as con:
+        return queries.cached_embeddings(con, model, text_hashes)
+
+
+@task(name="embed", cache_policy=NO_CACHE)
+def embed(texts: list[str], model: str, batch_size: int) -> np.ndarray:
+    get_run_logger().info("임베딩 %d건 (%s)", len(texts), model)
+    return embed_texts(texts, model, batch_size=batch_size)
+
+
+@task(name="theme", cache_policy=NO_CACHE)
+def theme(ids: list[str], vectors: np.ndarray, nouns: list[list[str]], settings: Settings) -> list[Theme]:
+    themes = build_theme_set(ids, vectors, nouns, settings.clustering, settings.taxonomy)
+    unassigned = sum(t.size for t in themes if t.is_unassigned)
+    get_run_logger().info("테마 %d개, 미분류 %d건", sum(not t.is_unassigned for t in themes), unassigned)
+    return themes
+
+
+@task(name="store", cache_policy=NO_CACHE)
+def store_run(db_path: Path, run_id: int, output: store.RunOutput) -> None:
+    with open_for_writing(db_path) as con:
+        store.write_run(con, run_id, output)
+
+
+@flow(name="fieldvoice-pipeline", log_prints=True)
+def pipeline(data_dir: Path | None = None, db_path: Path | None = None, config_file: Path | None = None) -> dict[str, Any]:
+    """Process new documents in `data_dir` into the warehouse at `db_path`; return a summary."""
+    settings = load_settings(config_file)
+    data_dir = Path(data_dir or settings.data_dir)
+    db_path = Path(db_path or settings.db_path)
+    if not data_dir.is_dir():
+        raise FileNotFoundError(f"data folder {data_dir} does not exist")
+    state = open_run(db_path, data_dir, settings)
+    try:
+        summary = _run(data_dir, db_path, settings, state)
+    except BaseException as exc:
+        with open_for_writing(db_path) as con:
+            store.fail_run(con, state.run_id, f"{type(exc).__name__}: {exc}")
+        raise
+    return asdict(summary)
+
+
+def _run(data_dir: Path, db_path: Path, settings: Settings, state: WarehouseState) -> PipelineSummary:
+    ingested = ingest(data_dir, state, settings)
+    tours, document_tours, new_suggestions = split(ingested)
+    new_nouns = analyse([s.text for s in new_suggestions], settings.analysis.tagger)
+
+    # Suggestions of a document replaced by a new version leave the theme set (they stay in history).
+    previous = state.previous[~state.previous.document_hash.isin(list(ingested.superseded))]
+    ids = list(previous.suggestion_id) + [s.suggestion_id for s in new_suggestions]
+    texts = list(previous.text) + [s.text for s in new_suggestions]
+    hashes = list(previous.text_hash) + [short_hash(s.text) for s in new_suggestions]
+    nouns = [list(n) for n in previous.nouns] + new_nouns
+
+    model = settings.embedding.model
+    fingerprint = theming_fingerprint(ids, model, settings.analysis.tagger, settings.clustering, settings.taxonomy)
+    output = store.RunOutput(
+        documents=ingested.documents,
+        document_tours=document_tours,
+        superseded=ingested.superseded,
+        unchanged=ingested.unchanged,
+        rejections=ingested.rejections,
+        tours=tours,
+        suggestions=new_suggestions,
+        nouns={s.suggestion_id: n for s, n in zip(new_suggestions, new_nouns, strict=True)},
+        embedding_model=model,
+        fingerprint=fingerprint,
+    )
+    if fingerprint != state.fingerprint:
+        cached = load_cached_vectors(db_path, model, sorted(set(hashes)))
+        missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}.items())
+        fresh = embed([t for _, t in missing], model, settings.embedding.batch_size)
+        output.new_embeddings = {h: v for (h, _), v in zip(missing, fresh, strict=True)}
+        vectors = {**cached, **output.new_embeddings}
+        matrix = np.stack([vectors[h] for h in hashes]) if hashes else np.zeros((0, 1), np.float32)
+        output.themes = theme(ids, matrix, nouns, settings)
+    else:
+        get_run_logger().info("새 건의가 없고 설정이 같아 기존 테마를 유지합니다")
+    store_run(db_path, state.run_id, output)
+    return PipelineSummary(
+        run_id=state.run_id,
+        documents_new=len(ingested.documents),
+        documents_unchanged=ingested.unchanged,
+        suggestions_new=len(new_suggestions),
+        suggestions_total=len(ids),
+        themes=None if output.themes is None else sum(not t.is_unassigned for t in output.themes),
+        rejections=[(r.path, r.reason) for r in ingested.rejections],
+    )

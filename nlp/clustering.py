@@ -1,0 +1,101 @@
+"""Group suggestion embeddings into themes: optional reduction (UMAP or PCA), then HDBSCAN.
+
+HDBSCAN leaves points that sit between dense regions as noise. Policy staff should not lose a
+suggestion because it was phrased unusually, so by default a noise point joins the theme whose
+centroid it is closest to, when that closeness (cosine, in the original embedding space)
+reaches `reassign_min_similarity`; the rest stay visible as 미분류 (label -1).
+Fixed seeds make the same input give the same themes.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from fieldvoice.config import ClusteringSettings
+
+NOISE = -1
+
+
+def auto_min_cluster_size(n: int) -> int:
+    """Smallest theme size: grows with the square root of the corpus (5 for 150 suggestions, 40 for 10,000)."""
+    return max(4, round(0.4 * math.sqrt(n)))
+
+
+def reduce_dimensions(vectors: np.ndarray, settings: ClusteringSettings) -> np.ndarray:
+    """Project unit vectors to a few dimensions where density-based clustering works."""
+    n = len(vectors)
+    if settings.reducer == "none" or n <= settings.n_components + 2:
+        return vectors
+    if settings.reducer == "pca":
+        from sklearn.decomposition import PCA
+
+        return PCA(n_components=settings.n_components, random_state=settings.seed).fit_transform(vectors)
+    if settings.reducer == "umap":
+        import umap
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "n_jobs overridden by random_state": determinism wins
+            reducer = umap.UMAP(
+                n_neighbors=min(settings.n_neighbors, n - 1),
+                n_components=settings.n_components,
+                min_dist=0.0,
+                metric="cosine",
+                random_state=settings.seed,
+                init="spectral" if n > 3 * settings.n_components else "random",
+            )
+            return reducer.fit_transform(vectors)
+    raise ValueError(f"unknown reducer {settings.reducer!r}: choose 'umap', 'pca' or 'none'")
+
+
+def density_clusters(points: np.ndarray, min_cluster_size: int) -> np.ndarray:
+    """HDBSCAN labels (NOISE for outliers)."""
+    import hdbscan
+
+    if len(points) < 2 * min_cluster_size:
+        return np.full(len(points), NOISE)
+    clusterer = hdbscan.HDBSCAN(
+        min_cluster_size=min_cluster_size,
+        min_samples=max(2, min_cluster_size // 2),
+        metric="euclidean",
+        cluster_selection_method="eom",
+    )
+    return clusterer.fit_predict(points).astype(int)
+
+
+def reassign_noise(vectors: np.ndarray, labels: np.ndarray, min_similarity: float) -> np.ndarray:
+    """Move noise points to the nearest theme centroid when cosine similarity >= `min_similarity`."""
+    clusters = sorted(set(labels.tolist()) - {NOISE})
+    noise = np.flatnonzero(labels == NOISE)
+    if not clusters or len(noise) == 0:
+        return labels
+    centroids = np.stack([vectors[labels == c].mean(axis=0) for c in clusters])
+    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True) + 1e-12
+    similarity = vectors[noise] @ centroids.T
+    best = similarity.argmax(axis=1)
+    close = similarity[np.arange(len(noise)), best] >= min_similarity
+    result = labels.copy()
+    result[noise[close]] = np.asarray(clusters)[best[close]]
+    return result
+
+
+def cluster_suggestions(vectors: np.ndarray, settings: ClusteringSettings) -> np.ndarray:
+    """Theme label per vector (NOISE = 미분류), numbered by decreasing theme size."""
+    if len(vectors) == 0:
+        return np.zeros(0, dtype=int)
+    size = settings.min_cluster_size or auto_min_cluster_size(len(vectors))
+    labels = density_clusters(reduce_dimensions(vectors, settings), size)
+    if settings.noise == "reassign":
+        labels = reassign_noise(vectors, labels, settings.reassign_min_similarity)
+    elif settings.noise != "keep":
+        raise ValueError(f"unknown noise policy {settings.noise!r}: choose 'reassign' or 'keep'")
+    return _renumber_by_size(labels)
+
+
+def _renumber_by_size(labels: np.ndarray) -> np.ndarray:
+    clusters, counts = np.unique(labels[labels != NOISE], return_counts=True)
+    order = clusters[np.lexsort((clusters, -counts))]
+    mapping = {int(old): new for new, old in enumerate(order)}
+    return np.array([mapping.get(int(x), NOISE) for x in labels], dtype=int)

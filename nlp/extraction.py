@@ -1,0 +1,22 @@
+"""Documents to tours and suggestions: metadata first, then the split, one document at a time."""
+
+from __future__ import annotations
+
+from nlp.metadata import extract_tour_metadata
+from nlp.records import ParsedDocument, Suggestion, TourMetadata
+from nlp.splitting import split_into_suggestions
+
+
+def extract_tours_and_suggestions(
+    documents: list[ParsedDocument],
+) -> tuple[list[TourMetadata], dict[str, str], list[Suggestion]]:
+    """(tours, document hash -> tour id, suggestions) for a batch of documents."""
+    tours: dict[str, TourMetadata] = {}
+    document_tours: dict[str, str] = {}
+    suggestions: list[Suggestion] = []
+    for document in documents:
+        tour = extract_tour_metadata(document)
+        tours.setdefault(tour.tour_id, tour)
+        document_tours[document.content_hash] = tour.tour_id
+        suggestions.extend(split_into_suggestions(document, tour))
+    return list(tours.values()), document_tours, suggestions

@@ -1,0 +1,89 @@
+"""From a folder of files to the documents a run must process, and the files it must refuse.
+
+Content hashes decide: a file already stored at the same path is unchanged and skipped; the
+same bytes under another name are a duplicate (refused, with the name of the first); new
+bytes at a stored path are a new version that supersedes the old one. Every refusal names the
+file and the reason, and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from nlp.pii import mask_personal_data
+from nlp.readers import DocumentError, discover_documents, read_document
+from nlp.records import ParsedDocument, Rejection, TableRow
+
+
+@dataclass
+class IngestResult:
+    documents: list[ParsedDocument] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    superseded: dict[str, str] = field(default_factory=dict)  # old content hash -> new content hash
+    unchanged: int = 0
+
+
+def ingest_folder(
+    data_dir: Path,
+    stored: dict[str, str],
+    current_paths: dict[str, str],
+    max_bytes: int,
+    on_file: Callable[[str, str], None] | None = None,
+) -> IngestResult:
+    """Read every file under `data_dir` that the warehouse does not hold yet.
+
+    `stored` maps every stored content hash to its path; `current_paths` maps each path to the
+    hash of its current version. `on_file(path, outcome)` reports progress.
+    """
+    result = IngestResult()
+    seen_now: dict[str, str] = {}
+    for path in discover_documents(data_dir):
+        name = path.relative_to(data_dir).as_posix()
+        outcome = _ingest_one(path, name, stored, current_paths, seen_now, max_bytes, result)
+        if on_file:
+            on_file(name, outcome)
+    return result
+
+
+def _ingest_one(
+    path: Path,
+    name: str,
+    stored: dict[str, str],
+    current_paths: dict[str, str],
+    seen_now: dict[str, str],
+    max_bytes: int,
+    result: IngestResult,
+) -> str:
+    try:
+        document = read_document(path, max_bytes=max_bytes, display_path=name)
+    except DocumentError as exc:
+        result.rejections.append(Rejection(name, exc.reason))
+        return f"거부: {exc.reason}"
+    except OSError as exc:
+        result.rejections.append(Rejection(name, f"파일을 읽을 수 없습니다 ({exc.strerror})"))
+        return "거부: 읽기 오류"
+    digest = document.content_hash
+    if stored.get(digest) == name:
+        result.unchanged += 1
+        return "변경 없음"
+    first = stored.get(digest) or seen_now.get(digest)
+    if first is not None:
+        reason = f"이미 수집된 문서와 내용이 같습니다 (중복: {first})"
+        result.rejections.append(Rejection(name, reason, digest))
+        return f"거부: {reason}"
+    seen_now[digest] = name
+    if name in current_paths:
+        result.superseded[current_paths[name]] = digest
+    result.documents.append(mask_document(document))
+    return "새 버전" if name in current_paths else "새 문서"
+
+
+def mask_document(document: ParsedDocument) -> ParsedDocument:
+    """The document with personal data masked in its text and cells (spans stay valid)."""
+    rows = tuple(
+        TableRow(cells={k: mask_personal_data(v) for k, v in row.cells.items()}, spans=row.spans)
+        for row in document.rows
+    )
+    return replace(document, text=mask_personal_data(document.text), rows=rows)

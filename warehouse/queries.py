@@ -1,0 +1,125 @@
+"""Named reads of the warehouse, for the pipeline and for the explorer.
+
+Every number the explorer shows comes from one of these functions; pages hold no SQL.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+_CURRENT_DOCUMENTS = "SELECT content_hash FROM documents WHERE superseded_by IS NULL"
+_LATEST_THEMES_RUN = "(SELECT max(run_id) FROM themes)"
+
+
+# --- for the pipeline -------------------------------------------------------------------------
+
+
+def stored_documents(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Content hash -> path of every stored document, superseded versions included."""
+    return dict(con.execute("SELECT content_hash, path FROM documents").fetchall())
+
+
+def current_document_paths(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Path -> content hash of the current version of each stored document."""
+    return dict(con.execute("SELECT path, content_hash FROM documents WHERE superseded_by IS NULL").fetchall())
+
+
+def current_suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Suggestions of current documents: id, document, text, text_hash, nouns (in a stable order)."""
+    return con.execute(
+        f"SELECT suggestion_id, document_hash, text, text_hash, nouns FROM suggestions "
+        f"WHERE document_hash IN ({_CURRENT_DOCUMENTS}) ORDER BY suggestion_id"
+    ).df()
+
+
+def cached_embeddings(con: duckdb.DuckDBPyConnection, model: str, text_hashes: list[str]) -> dict[str, np.ndarray]:
+    """Stored vectors of `model` for the given text hashes (those not stored are absent)."""
+    if not text_hashes:
+        return {}
+    con.register("wanted_hashes", pd.DataFrame({"text_hash": text_hashes}))
+    try:
+        rows = con.execute(
+            "SELECT e.text_hash, e.vector FROM embeddings e JOIN wanted_hashes w USING (text_hash) WHERE e.model = ?",
+            [model],
+        ).fetchall()
+    finally:
+        con.unregister("wanted_hashes")
+    return {h: np.asarray(v, dtype=np.float32) for h, v in rows}
+
+
+def last_theme_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Fingerprint of the run that wrote the current themes."""
+    row = con.execute(
+        f"SELECT fingerprint FROM runs WHERE run_id = {_LATEST_THEMES_RUN} AND status = 'completed'"
+    ).fetchone()
+    return row[0] if row else None
+
+
+# --- for the explorer and reports ---------------------------------------------------------------
+
+
+def warehouse_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    """Counts and the last completed run, for the explorer's header."""
+    row = con.execute(
+        f"""
+        SELECT
+            (SELECT count(*) FROM tours),
+            (SELECT count(*) FROM documents WHERE superseded_by IS NULL),
+            (SELECT count(*) FROM suggestions WHERE document_hash IN ({_CURRENT_DOCUMENTS})),
+            (SELECT count(*) FROM themes WHERE run_id = {_LATEST_THEMES_RUN} AND NOT is_unassigned),
+            (SELECT count(DISTINCT path) FROM rejections),
+            (SELECT max(finished_at) FROM runs WHERE status = 'completed')
+        """
+    ).fetchone()
+    keys = ("tours", "documents", "suggestions", "themes", "rejected_files", "last_run")
+    return dict(zip(keys, row or (), strict=False))
+
+
+def theme_overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Current themes, largest first (미분류 last): label, keywords, size, tours, first and last seen."""
+    return con.execute(
+        f"""
+        SELECT t.theme_id, t.label, t.keywords, t.size, t.taxonomy_name, t.is_unassigned,
+               count(DISTINCT s.tour_id) AS tours,
+               min(s.raised_on) AS first_seen,
+               max(s.raised_on) AS last_seen
+        FROM themes t
+        JOIN suggestion_themes st ON st.run_id = t.run_id AND st.theme_id = t.theme_id
+        JOIN suggestions s ON s.suggestion_id = st.suggestion_id
+        WHERE t.run_id = {_LATEST_THEMES_RUN}
+        GROUP BY ALL
+        ORDER BY t.is_unassigned, t.size DESC, t.theme_id
+        """
+    ).df()
+
+
+def theme_suggestions(con: duckdb.DuckDBPyConnection, theme_id: int, limit: int | None = None) -> pd.DataFrame:
+    """A theme's suggestions, representatives first, with their tour and source document."""
+    return con.execute(
+        f"""
+        SELECT s.suggestion_id, s.text, s.speaker, s.organisation, s.raised_on,
+               tr.tour_name, tr.company, tr.region, tr.industry, d.path AS document, st.representative_rank
+        FROM suggestion_themes st
+        JOIN suggestions s USING (suggestion_id)
+        LEFT JOIN tours tr ON tr.tour_id = s.tour_id
+        LEFT JOIN documents d ON d.content_hash = s.document_hash
+        WHERE st.run_id = {_LATEST_THEMES_RUN} AND st.theme_id = ?
+        ORDER BY st.representative_rank NULLS LAST, s.raised_on DESC NULLS LAST, s.suggestion_id
+        LIMIT ?
+        """,
+        [theme_id, limit if limit is not None else 2**31 - 1],
+    ).df()
+
+
+def rejected_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Files refused and not since ingested, with the latest reason, newest first."""
+    return con.execute(
+        """
+        SELECT path, reason, rejected_at, run_id FROM rejections
+        WHERE path NOT IN (SELECT path FROM documents WHERE superseded_by IS NULL)
+        QUALIFY row_number() OVER (PARTITION BY path ORDER BY rejected_at DESC) = 1
+        ORDER BY rejected_at DESC, path
+        """
+    ).df()

@@ -1,0 +1,210 @@
+"""Write what a pipeline run produced, in one transaction.
+
+A run is recorded as `running` when it starts; everything it found is written together at the
+end, with the run marked `completed` in the same transaction. A run that fails or is killed
+leaves the previous state as it was (DuckDB rolls back the open transaction on restart), and
+the next run marks the stale row `abandoned`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import duckdb
+import numpy as np
+
+from nlp.hashing import short_hash
+from nlp.records import ParsedDocument, Rejection, Suggestion, Theme, TourMetadata
+
+
+@dataclass
+class RunOutput:
+    """Everything one run adds to the warehouse."""
+
+    documents: list[ParsedDocument] = field(default_factory=list)
+    document_tours: dict[str, str] = field(default_factory=dict)
+    superseded: dict[str, str] = field(default_factory=dict)  # old content hash -> new one
+    unchanged: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    tours: list[TourMetadata] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    nouns: dict[str, list[str]] = field(default_factory=dict)
+    embedding_model: str = ""
+    new_embeddings: dict[str, np.ndarray] = field(default_factory=dict)
+    themes: list[Theme] | None = None  # None: the suggestion set and settings did not change
+    fingerprint: str = ""
+
+
+def start_run(con: duckdb.DuckDBPyConnection, data_dir: str, settings: dict[str, object]) -> int:
+    """Record a new run as `running` (and any run left `running` by a crash as `abandoned`)."""
+    con.execute("UPDATE runs SET status = 'abandoned', finished_at = now() WHERE status = 'running'")
+    row = con.execute(
+        "INSERT INTO runs (run_id, started_at, status, data_dir, settings_json) "
+        "VALUES (nextval('run_ids'), now(), 'running', ?, ?) RETURNING run_id",
+        [data_dir, json.dumps(settings, ensure_ascii=False, default=str)],
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def fail_run(con: duckdb.DuckDBPyConnection, run_id: int, message: str) -> None:
+    con.execute(
+        "UPDATE runs SET status = 'failed', finished_at = now(), message = ? WHERE run_id = ?", [message, run_id]
+    )
+
+
+def write_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> None:
+    """Write the run's output and mark it completed, all or nothing."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _write_tours(con, out.tours)
+        _write_documents(con, run_id, out)
+        _write_rejections(con, run_id, out.rejections)
+        _write_suggestions(con, out)
+        _write_embeddings(con, out.embedding_model, out.new_embeddings)
+        if out.themes is not None:
+            _write_themes(con, run_id, out.themes)
+        con.execute(
+            "UPDATE runs SET status = 'completed', finished_at = now(), fingerprint = ?, documents_new = ?, "
+            "documents_unchanged = ?, documents_rejected = ?, suggestions_new = ?, themes_written = ? "
+            "WHERE run_id = ?",
+            [
+                out.fingerprint,
+                len(out.documents),
+                out.unchanged,
+                len(out.rejections),
+                len(out.suggestions),
+                out.themes is not None,
+                run_id,
+            ],
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def _write_tours(con: duckdb.DuckDBPyConnection, tours: list[TourMetadata]) -> None:
+    for tour in tours:
+        # A later document about the same visit may know more: keep what either knows.
+        con.execute(
+            "INSERT INTO tours VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tour_id) DO UPDATE SET "
+            "tour_name = coalesce(tours.tour_name, excluded.tour_name), "
+            "tour_number = coalesce(tours.tour_number, excluded.tour_number), "
+            "place = coalesce(tours.place, excluded.place), industry = coalesce(tours.industry, excluded.industry), "
+            "region = coalesce(tours.region, excluded.region), host = coalesce(tours.host, excluded.host), "
+            "participants = list_distinct(list_concat(tours.participants, excluded.participants))",
+            [
+                tour.tour_id,
+                tour.date,
+                tour.tour_name,
+                tour.tour_number,
+                tour.company,
+                tour.place,
+                tour.industry,
+                tour.region,
+                tour.host,
+                list(tour.participants),
+            ],
+        )
+
+
+def _write_documents(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> None:
+    for document in out.documents:
+        con.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, now(), NULL)",
+            [
+                document.content_hash,
+                document.path,
+                document.format,
+                document.encoding,
+                document.text,
+                out.document_tours.get(document.content_hash),
+                run_id,
+            ],
+        )
+    for old, new in out.superseded.items():
+        con.execute("UPDATE documents SET superseded_by = ? WHERE content_hash = ?", [new, old])
+
+
+def _write_rejections(con: duckdb.DuckDBPyConnection, run_id: int, rejections: list[Rejection]) -> None:
+    rows = [{"path": r.path, "content_hash": r.content_hash, "reason": r.reason, "run_id": run_id} for r in rejections]
+    _insert_frame(con, "rejections", rows, extra={"rejected_at": "now()"})
+
+
+def _insert_frame(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: list[dict[str, object]],
+    suffix: str = "",
+    extra: dict[str, str] | None = None,
+) -> None:
+    """Bulk insert through a registered Arrow table (row-by-row inserts are slow in DuckDB).
+
+    `extra` adds columns computed in SQL (e.g. `now()`).
+    """
+    if not rows:
+        return
+    import pyarrow as pa
+
+    con.register("incoming_rows", pa.Table.from_pylist(rows))
+    try:
+        extra = extra or {}
+        columns = ", ".join([*rows[0], *extra])
+        values = ", ".join([*rows[0], *extra.values()])
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {values} FROM incoming_rows {suffix}")
+    finally:
+        con.unregister("incoming_rows")
+
+
+def _write_suggestions(con: duckdb.DuckDBPyConnection, out: RunOutput) -> None:
+    _insert_frame(
+        con,
+        "suggestions",
+        [
+            {
+                "suggestion_id": s.suggestion_id,
+                "document_hash": s.document_hash,
+                "tour_id": s.tour_id,
+                "text": s.text,
+                "text_hash": short_hash(s.text),
+                "span_start": s.span_start,
+                "span_end": s.span_end,
+                "speaker": s.speaker,
+                "organisation": s.organisation,
+                "raised_on": s.raised_on,
+                "nouns": out.nouns.get(s.suggestion_id, []),
+            }
+            for s in out.suggestions
+        ],
+    )
+
+
+def _write_embeddings(con: duckdb.DuckDBPyConnection, model: str, vectors: dict[str, np.ndarray]) -> None:
+    rows = [{"model": model, "text_hash": h, "vector": v.astype(np.float32).tolist()} for h, v in vectors.items()]
+    _insert_frame(con, "embeddings", rows, suffix="ON CONFLICT DO NOTHING")
+
+
+def _write_themes(con: duckdb.DuckDBPyConnection, run_id: int, themes: list[Theme]) -> None:
+    theme_rows = [
+        {
+            "run_id": run_id,
+            "theme_id": t.theme_id,
+            "label": t.label,
+            "keywords": list(t.keywords),
+            "size": t.size,
+            "taxonomy_name": t.taxonomy_name,
+            "is_unassigned": t.is_unassigned,
+        }
+        for t in themes
+    ]
+    _insert_frame(con, "themes", theme_rows)
+    rows = []
+    for theme in themes:
+        rank = {sid: i + 1 for i, sid in enumerate(theme.representative_ids)}
+        rows += [
+            {"run_id": run_id, "suggestion_id": sid, "theme_id": theme.theme_id, "representative_rank": rank.get(sid)}
+            for sid in theme.member_ids
+        ]
+    _insert_frame(con, "suggestion_themes", rows)
