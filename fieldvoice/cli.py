@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import subprocess
 import sys
@@ -50,6 +51,7 @@ def _pipeline(data_dir: Path, db_path: Path, config: Path | None, state_dir: Pat
 
     try:
         summary = pipeline(data_dir=data_dir.resolve(), db_path=db_path, config_file=config)
+        gc.collect()  # release DuckDB objects held in cycles before interpreter teardown
     except Exception as exc:
         print(f"fieldvoice: 파이프라인 실패: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

@@ -1,0 +1,52 @@
+"""테마 개요: every theme with its size, keywords, reach across tours, and representative suggestions."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app import data
+
+st.title("테마 개요")
+st.caption("정책현장투어에서 나온 건의사항을 주제별로 묶었습니다. 연락처와 이메일은 가려져 있습니다.")
+
+problem = data.available()
+if problem:
+    st.info(problem)
+    st.stop()
+
+db = str(data.db_path())
+summary = data.summary(db)
+columns = st.columns(4)
+for column, (label, key) in zip(
+    columns, [("투어", "tours"), ("문서", "documents"), ("건의", "suggestions"), ("테마", "themes")], strict=True
+):
+    column.metric(label, f"{summary[key]:,}")
+
+themes = data.theme_overview(db)
+if themes.empty:
+    st.info("아직 테마가 없습니다. 문서를 추가하고 `fieldvoice pipeline`을 실행하세요.")
+    st.stop()
+
+
+def _day(value: object) -> str:
+    return "-" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+chart = themes[~themes.is_unassigned].set_index("label")["size"].rename("건의 수")
+st.bar_chart(chart, horizontal=True, height=max(200, 28 * len(chart)))
+
+for theme in themes.itertuples():
+    title = f"{theme.label} · 건의 {theme.size}건 · 투어 {theme.tours}곳"
+    with st.expander(title, expanded=theme.Index < 3 and not theme.is_unassigned):
+        if theme.keywords is not None and len(theme.keywords):
+            st.markdown("**키워드** " + ", ".join(theme.keywords))
+        st.markdown(f"**처음 제기** {_day(theme.first_seen)} · **최근 제기** {_day(theme.last_seen)}")
+        examples = data.theme_suggestions(db, int(theme.theme_id), 5)
+        for example in examples.itertuples():
+            source = " · ".join(
+                str(part)
+                for part in (_day(example.raised_on), example.tour_name, example.company, example.organisation)
+                if part is not None and not pd.isna(part)
+            )
+            st.markdown(f"- {example.text}  \n  <small>{source} · `{example.document}`</small>", unsafe_allow_html=True)
