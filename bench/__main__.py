@@ -1,12 +1,13 @@
-"""`make bench`: embedding quality (KorSTS) for each bundled model, then theme quality and stage speed."""
+"""`make bench`: Korean analysers, embedding quality (KorSTS) per bundled model, then theme quality and speed."""
 
 from __future__ import annotations
 
 import sys
 
-from bench import clustering, embeddings
+from bench import analysis, clustering, embeddings
 
 if __name__ == "__main__":
-    status = embeddings.main([])
+    status = analysis.main([])
+    status |= embeddings.main([])
     status |= clustering.main(sys.argv[1:])
     sys.exit(status)

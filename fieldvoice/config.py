@@ -106,9 +106,6 @@ def load_settings(config_file: Path | None = None) -> Settings:
         data_dir=base / paths.get("data_dir", "data/raw"),
         state_dir=Path(os.environ.get("FIELDVOICE_STATE_DIR", base / paths.get("state_dir", ".state"))),
         taxonomy=base / paths.get("taxonomy", "taxonomy.toml"),
-        **{
-            name: _section(cls, raw.get(name, {}), f"FIELDVOICE_{name}")
-            for name, cls in _SECTIONS.items()
-        },
+        **{name: _section(cls, raw.get(name, {}), f"FIELDVOICE_{name}") for name, cls in _SECTIONS.items()},
     )
     return settings

@@ -121,7 +121,9 @@ def store_run(db_path: Path, run_id: int, output: store.RunOutput) -> None:
 
 
 @flow(name="fieldvoice-pipeline", log_prints=True)
-def pipeline(data_dir: Path | None = None, db_path: Path | None = None, config_file: Path | None = None) -> dict[str, Any]:
+def pipeline(
+    data_dir: Path | None = None, db_path: Path | None = None, config_file: Path | None = None
+) -> dict[str, Any]:
     """Process new documents in `data_dir` into the warehouse at `db_path`; return a summary."""
     settings = load_settings(config_file)
     data_dir = Path(data_dir or settings.data_dir)
@@ -151,7 +153,9 @@ def _run(data_dir: Path, db_path: Path, settings: Settings, state: WarehouseStat
     nouns = [list(n) for n in previous.nouns] + new_nouns
 
     model = settings.embedding.model
-    fingerprint = theming_fingerprint(ids, model, settings.analysis.tagger, settings.clustering, settings.taxonomy)
+    fingerprint = theming_fingerprint(
+        ids, model, settings.analysis.tagger, settings.clustering, settings.taxonomy
+    )
     output = store.RunOutput(
         documents=ingested.documents,
         document_tours=document_tours,

@@ -123,7 +123,9 @@ def _taxonomy_names(
 
 def _unique_label(taxonomy_name: str | None, keywords: tuple[str, ...], used: set[str], cluster: int) -> str:
     candidates = [taxonomy_name] if taxonomy_name else []
-    candidates += [" · ".join(keywords[:n]) for n in range(min(LABEL_WORDS, len(keywords)), len(keywords) + 1)]
+    candidates += [
+        " · ".join(keywords[:n]) for n in range(min(LABEL_WORDS, len(keywords)), len(keywords) + 1)
+    ]
     label = next((c for c in candidates if c and c not in used), f"테마 {cluster + 1}")
     used.add(label)
     return label

@@ -21,14 +21,29 @@ _PROVINCES = (
     "경기도|강원특별자치도|강원도|충청북도|충청남도|전북특별자치도|전라북도|전라남도|경상북도|경상남도|제주특별자치도|"
     "서울|부산|대구|인천|광주|대전|울산|세종|경기|강원|충북|충남|전북|전남|경북|경남|제주"
 )
-_REGION = re.compile(rf"(?<![가-힣])({_PROVINCES})(?:\s+([가-힣]{{1,6}}(?:시|군|구)))?(?:\s+([가-힣]{{1,6}}구))?")
+_REGION = re.compile(
+    rf"(?<![가-힣])({_PROVINCES})(?:\s+([가-힣]{{1,6}}(?:시|군|구)))?(?:\s+([가-힣]{{1,6}}구))?"
+)
 _COMPANY = re.compile(r"(?:㈜|\(주\)|주식회사\s?)\s?([가-힣A-Za-z0-9&]+)")
 _WEEKDAYS = "월화수목금토일"
-_FULL_DATE = re.compile(r"(20\d{2})\s*[년.\-/]\s*(\d{1,2})\s*[월.\-/]\s*(\d{1,2})\s*일?\.?\s*(?:\(([월화수목금토일])\))?")
+_FULL_DATE = re.compile(
+    r"(20\d{2})\s*[년.\-/]\s*(\d{1,2})\s*[월.\-/]\s*(\d{1,2})\s*일?\.?\s*(?:\(([월화수목금토일])\))?"
+)
 _MONTH_DAY = re.compile(r"(?<!\d)(\d{1,2})\s*(?:월|\.)\s*(\d{1,2})\s*일?\.?\s*\(([월화수목금토일])\)")
 _MONTH_DAY_WORDS = re.compile(r"(?<!\d)(\d{1,2})월\s*(\d{1,2})일")
 _TOUR_NUMBER = re.compile(r"제\s?(\d{1,3})\s?(?:회|차)")
-_ORDINALS = {"첫": 1, "두": 2, "세": 3, "네": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10}
+_ORDINALS = {
+    "첫": 1,
+    "두": 2,
+    "세": 3,
+    "네": 4,
+    "다섯": 5,
+    "여섯": 6,
+    "일곱": 7,
+    "여덟": 8,
+    "아홉": 9,
+    "열": 10,
+}
 _ORDINAL_WORD = re.compile(r"(첫|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s?번째")
 _TOUR_TITLE = re.compile(r"(제\s?\d{1,3}\s?(?:회|차)[^\n<>]{0,40}?(?:투어|간담회))")
 _HEADER_LINE = re.compile(
@@ -71,7 +86,9 @@ def extract_tour_metadata(document: ParsedDocument) -> TourMetadata:
 
     where = header.get("when_where", "")
     company = _first_company(header.get("company"), where, header.get("place"), document.text[:3000])
-    industry = header.get("industry") or _industry_from(where or header.get("company", "")) or form.get("industry")
+    industry = (
+        header.get("industry") or _industry_from(where or header.get("company", "")) or form.get("industry")
+    )
     region = header.get("region") or _region_from(
         header.get("place", "") + " " + where + " " + header.get("company", "")
     )

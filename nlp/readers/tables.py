@@ -11,8 +11,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from nlp.records import TableRow
 from nlp.readers.errors import DocumentError
+from nlp.records import TableRow
 
 CELL_SEPARATOR = " | "
 
@@ -95,7 +95,9 @@ def read_xlsx(data: bytes) -> TableRenderer:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for corrupt files
-        raise DocumentError(f"XLSX 파일을 열 수 없습니다 (손상되었거나 암호가 걸린 파일: {type(exc).__name__})") from exc
+        raise DocumentError(
+            f"XLSX 파일을 열 수 없습니다 (손상되었거나 암호가 걸린 파일: {type(exc).__name__})"
+        ) from exc
     renderer = TableRenderer()
     try:
         for sheet in workbook.worksheets:
