@@ -31,17 +31,17 @@ def _read(query: Callable[..., Any], *args: Any) -> Any:
 
 
 @st.cache_data(ttl=30, show_spinner=False)
-def summary(_db: str) -> dict[str, object]:
+def summary(db: str) -> dict[str, object]:
     return _read(queries.warehouse_summary)
 
 
 @st.cache_data(ttl=30, show_spinner=False)
-def theme_overview(_db: str) -> pd.DataFrame:
+def theme_overview(db: str) -> pd.DataFrame:
     return _read(queries.theme_overview)
 
 
 @st.cache_data(ttl=30, show_spinner=False)
-def theme_suggestions(_db: str, theme_id: int, limit: int | None = None) -> pd.DataFrame:
+def theme_suggestions(db: str, theme_id: int, limit: int | None = None) -> pd.DataFrame:
     return _read(queries.theme_suggestions, theme_id, limit)
 
 
@@ -54,3 +54,54 @@ def available() -> str | None:
             return "아직 데이터가 없습니다. 먼저 `fieldvoice pipeline`으로 문서를 처리하세요."
         return "데이터를 갱신하는 중입니다. 잠시 후 새로고침하세요."
     return None
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def all_suggestions(db: str) -> pd.DataFrame:
+    return _read(queries.all_suggestions)
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def suggestion_source(db: str, suggestion_id: str) -> dict[str, object] | None:
+    return _read(queries.suggestion_source, suggestion_id)
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def theme_tour_counts(db: str) -> pd.DataFrame:
+    return _read(queries.theme_tour_counts)
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def theme_timeline(db: str, period: str) -> pd.DataFrame:
+    return _read(queries.theme_timeline, period)
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def theme_change_since(db: str, since: object) -> pd.DataFrame:
+    return _read(queries.theme_change_since, since)
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def tour_list(db: str) -> pd.DataFrame:
+    return _read(queries.tour_list)
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def tour_documents(db: str, tour_id: str) -> pd.DataFrame:
+    return _read(queries.tour_documents, tour_id)
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def tour_suggestions(db: str, tour_id: str) -> pd.DataFrame:
+    return _read(queries.tour_suggestions, tour_id)
+
+
+@st.cache_resource(ttl=300, show_spinner="의미 검색 색인을 불러오는 중…")
+def semantic_index(db: str, model: str) -> tuple[list[str], Any]:
+    """Ids and vectors of every current suggestion for `model` (kept in memory: a matrix product per search)."""
+    return _read(queries.suggestion_vectors, model)
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def embedding_models(db: str) -> list[str]:
+    return _read(queries.embedding_models)

@@ -129,3 +129,162 @@ def rejected_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY rejected_at DESC, path
         """
     ).df()
+
+
+# --- explorer: suggestions, sources, trends, tours ----------------------------------------------
+
+_SUGGESTION_ROWS = f"""
+    SELECT s.suggestion_id, s.text, s.speaker, s.organisation, s.raised_on, s.nouns,
+           s.tour_id, tr.tour_name, tr.company, tr.industry, tr.region, tr.tour_date,
+           st.theme_id, t.label AS theme, d.path AS document
+    FROM suggestions s
+    JOIN documents d ON d.content_hash = s.document_hash AND d.superseded_by IS NULL
+    LEFT JOIN tours tr ON tr.tour_id = s.tour_id
+    LEFT JOIN suggestion_themes st ON st.suggestion_id = s.suggestion_id AND st.run_id = {_LATEST_THEMES_RUN}
+    LEFT JOIN themes t ON t.run_id = st.run_id AND t.theme_id = st.theme_id
+"""
+
+
+def all_suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every current suggestion with its tour and theme (the explorer filters this in memory)."""
+    return con.execute(_SUGGESTION_ROWS + " ORDER BY s.raised_on DESC NULLS LAST, s.suggestion_id").df()
+
+
+def suggestion_source(con: duckdb.DuckDBPyConnection, suggestion_id: str) -> dict[str, object] | None:
+    """A suggestion with its document's (masked) text, its span, and its tour's metadata."""
+    frame = con.execute(
+        """
+        SELECT s.suggestion_id, s.text, s.span_start, s.span_end, s.speaker, s.organisation, s.raised_on,
+               d.path, d.format, d.encoding, d.text AS document_text, tr.*
+        FROM suggestions s
+        JOIN documents d ON d.content_hash = s.document_hash
+        LEFT JOIN tours tr ON tr.tour_id = s.tour_id
+        WHERE s.suggestion_id = ?
+        """,
+        [suggestion_id],
+    ).df()
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def suggestion_vectors(con: duckdb.DuckDBPyConnection, model: str) -> tuple[list[str], np.ndarray]:
+    """Ids and unit vectors of current suggestions embedded with `model`, for semantic search."""
+    rows = con.execute(
+        f"""
+        SELECT s.suggestion_id, e.vector
+        FROM suggestions s
+        JOIN embeddings e ON e.text_hash = s.text_hash AND e.model = ?
+        WHERE s.document_hash IN ({_CURRENT_DOCUMENTS})
+        ORDER BY s.suggestion_id
+        """,
+        [model],
+    ).fetchall()
+    if not rows:
+        return [], np.zeros((0, 0), dtype=np.float32)
+    return [r[0] for r in rows], np.asarray([r[1] for r in rows], dtype=np.float32)
+
+
+def embedding_models(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Models with stored vectors, most used first."""
+    return [r[0] for r in con.execute("SELECT model FROM embeddings GROUP BY model ORDER BY count(*) DESC").fetchall()]
+
+
+def theme_tour_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Suggestions per (theme, tour), for the heatmap."""
+    return con.execute(
+        f"""
+        SELECT t.theme_id, t.label AS theme, tr.tour_id, tr.tour_date,
+               coalesce(tr.tour_name, tr.company, tr.tour_id) AS tour, count(*) AS suggestions
+        FROM suggestion_themes st
+        JOIN themes t ON t.run_id = st.run_id AND t.theme_id = st.theme_id
+        JOIN suggestions s ON s.suggestion_id = st.suggestion_id
+        LEFT JOIN tours tr ON tr.tour_id = s.tour_id
+        WHERE st.run_id = {_LATEST_THEMES_RUN}
+        GROUP BY ALL
+        ORDER BY tr.tour_date NULLS LAST, t.theme_id
+        """
+    ).df()
+
+
+def theme_timeline(con: duckdb.DuckDBPyConnection, period: str = "month") -> pd.DataFrame:
+    """Suggestions per theme per month or quarter (by the date they were raised)."""
+    if period not in {"month", "quarter"}:
+        raise ValueError("period must be 'month' or 'quarter'")
+    return con.execute(
+        f"""
+        SELECT t.theme_id, t.label AS theme, date_trunc('{period}', s.raised_on) AS period, count(*) AS suggestions
+        FROM suggestion_themes st
+        JOIN themes t ON t.run_id = st.run_id AND t.theme_id = st.theme_id
+        JOIN suggestions s ON s.suggestion_id = st.suggestion_id
+        WHERE st.run_id = {_LATEST_THEMES_RUN} AND s.raised_on IS NOT NULL
+        GROUP BY ALL
+        ORDER BY period, t.theme_id
+        """
+    ).df()
+
+
+def theme_change_since(con: duckdb.DuckDBPyConnection, since: object) -> pd.DataFrame:
+    """Per theme: suggestions and tours before and from `since`, and whether it is new since then."""
+    return con.execute(
+        f"""
+        SELECT t.theme_id, t.label AS theme, t.is_unassigned,
+               count(*) FILTER (WHERE s.raised_on < ?) AS before,
+               count(*) FILTER (WHERE s.raised_on >= ?) AS since,
+               count(DISTINCT s.tour_id) FILTER (WHERE s.raised_on >= ?) AS tours_since,
+               min(s.raised_on) AS first_seen
+        FROM suggestion_themes st
+        JOIN themes t ON t.run_id = st.run_id AND t.theme_id = st.theme_id
+        JOIN suggestions s ON s.suggestion_id = st.suggestion_id
+        WHERE st.run_id = {_LATEST_THEMES_RUN}
+        GROUP BY ALL
+        ORDER BY since DESC, t.theme_id
+        """,
+        [since, since, since],
+    ).df()
+
+
+def tour_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Tours, newest first, with how many documents and suggestions each has."""
+    return con.execute(
+        f"""
+        SELECT tr.*, count(DISTINCT d.content_hash) AS documents, count(DISTINCT s.suggestion_id) AS suggestions
+        FROM tours tr
+        LEFT JOIN documents d ON d.tour_id = tr.tour_id AND d.superseded_by IS NULL
+        LEFT JOIN suggestions s ON s.tour_id = tr.tour_id AND s.document_hash IN ({_CURRENT_DOCUMENTS})
+        GROUP BY ALL
+        ORDER BY tr.tour_date DESC NULLS LAST, tr.tour_id
+        """
+    ).df()
+
+
+def tour_documents(con: duckdb.DuckDBPyConnection, tour_id: str) -> pd.DataFrame:
+    return con.execute(
+        "SELECT path, format, encoding, ingested_at FROM documents "
+        "WHERE tour_id = ? AND superseded_by IS NULL ORDER BY path",
+        [tour_id],
+    ).df()
+
+
+def tour_suggestions(con: duckdb.DuckDBPyConnection, tour_id: str) -> pd.DataFrame:
+    """A tour's suggestions by theme, each flagged with how many earlier tours raised the same theme."""
+    return con.execute(
+        _SUGGESTION_ROWS
+        + f"""
+        WHERE s.tour_id = ?
+        """,
+        [tour_id],
+    ).df().merge(_earlier_tours(con, tour_id), on="theme_id", how="left").fillna({"earlier_tours": 0})
+
+
+def _earlier_tours(con: duckdb.DuckDBPyConnection, tour_id: str) -> pd.DataFrame:
+    return con.execute(
+        f"""
+        SELECT st.theme_id, count(DISTINCT s.tour_id) AS earlier_tours
+        FROM suggestion_themes st
+        JOIN suggestions s ON s.suggestion_id = st.suggestion_id
+        JOIN tours tr ON tr.tour_id = s.tour_id
+        WHERE st.run_id = {_LATEST_THEMES_RUN}
+          AND tr.tour_date < (SELECT tour_date FROM tours WHERE tour_id = ?)
+        GROUP BY st.theme_id
+        """,
+        [tour_id],
+    ).df()

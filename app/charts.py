@@ -1,0 +1,54 @@
+"""Altair charts with a Hangul font, so labels render as text rather than boxes."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+KOREAN_FONT = "NanumGothic, 'Noto Sans KR', 'Malgun Gothic', sans-serif"
+
+
+def _korean(chart: alt.Chart) -> alt.Chart:
+    return chart.configure(font=KOREAN_FONT).configure_axis(labelFont=KOREAN_FONT, titleFont=KOREAN_FONT)
+
+
+def heatmap(frame: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_title: str) -> alt.Chart:
+    """Counts of `value` over an x by y grid, darker for more; x keeps the frame's order."""
+    chart = (
+        alt.Chart(frame)
+        .mark_rect()
+        .encode(
+            x=alt.X(f"{x}:N", title=x_title, sort=list(dict.fromkeys(frame[x]))),
+            y=alt.Y(f"{y}:N", title=y_title),
+            color=alt.Color(f"{value}:Q", title="건의 수", scale=alt.Scale(scheme="oranges")),
+            tooltip=[x, y, value],
+        )
+    )
+    return _korean(chart)
+
+
+def timeline(frame: pd.DataFrame) -> alt.Chart:
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:T", title="기간"),
+            y=alt.Y("suggestions:Q", title="건의 수"),
+            color=alt.Color("theme:N", title="테마"),
+            tooltip=["theme", "period", "suggestions"],
+        )
+    )
+    return _korean(chart)
+
+
+def sizes(frame: pd.DataFrame) -> alt.Chart:
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("size:Q", title="건의 수"),
+            y=alt.Y("label:N", title=None, sort="-x"),
+            tooltip=["label", "size", "tours"],
+        )
+    )
+    return _korean(chart)

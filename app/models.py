@@ -1,0 +1,36 @@
+"""Models the explorer needs for its own queries: the tagger and embedder the pipeline used."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from fieldvoice.config import load_settings
+
+
+@st.cache_resource(show_spinner="형태소 분석기를 불러오는 중…")
+def _tagger(name: str):
+    from nlp.tagging import load_tagger
+
+    return load_tagger(name)
+
+
+def query_nouns(query: str) -> list[str]:
+    """Nouns of a search query, by the configured tagger."""
+    return _tagger(load_settings().analysis.tagger).nouns(query) if query.strip() else []
+
+
+@st.cache_resource(show_spinner="임베딩 모델을 불러오는 중…")
+def _embedder(model: str):
+    from nlp.embedding import load_embedder
+
+    return load_embedder(model)
+
+
+def embed_query(query: str, model: str) -> np.ndarray:
+    vector = _embedder(model).encode([query], normalize_embeddings=True, convert_to_numpy=True)
+    return np.asarray(vector[0], dtype=np.float32)
+
+
+def configured_model() -> str:
+    return load_settings().embedding.model

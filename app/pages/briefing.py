@@ -1,0 +1,45 @@
+"""브리핑: a one-page summary for leadership over a chosen period and set of tours, with exports."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import briefing, data, models
+
+st.title("브리핑")
+problem = data.available()
+if problem:
+    st.info(problem)
+    st.stop()
+
+db = str(data.db_path())
+suggestions = data.all_suggestions(db)
+dates = suggestions["raised_on"].dropna()
+if dates.empty:
+    st.info("아직 날짜가 있는 건의가 없습니다. 문서를 추가하고 `fieldvoice pipeline`을 실행하세요.")
+    st.stop()
+
+first, last = dates.min().date(), dates.max().date()
+period = st.date_input("기간", (first, last), min_value=first, max_value=last, key="briefing_period")
+tours = st.multiselect("투어 (비우면 전체)", sorted(suggestions["tour_name"].dropna().unique()), key="briefing_tours")
+if not (isinstance(period, tuple) and len(period) == 2):
+    st.info("기간의 시작일과 종료일을 모두 고르세요.")
+    st.stop()
+
+ids, matrix = data.semantic_index(db, models.configured_model())
+vectors = dict(zip(ids, matrix, strict=True)) if ids else {}
+brief = briefing.build_briefing(suggestions, vectors, data.theme_overview(db), period[0], period[1], tours)
+
+markdown = briefing.to_markdown(brief)
+left, right = st.columns(2)
+left.download_button("Markdown 내려받기", markdown, file_name="fieldvoice-briefing.md", mime="text/markdown")
+right.download_button(
+    "DOCX 내려받기",
+    briefing.to_docx(brief),
+    file_name="fieldvoice-briefing.docx",
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)
+if not brief.themes:
+    st.info("선택한 기간과 투어에 건의가 없습니다. 기간이나 투어를 바꿔 보세요.")
+else:
+    st.markdown(markdown)

@@ -1,0 +1,99 @@
+"""건의 탐색: filter, search (by keyword or by meaning) and open any suggestion's source."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from app import data, models, search
+from app.source import show_source
+
+st.title("건의 탐색")
+problem = data.available()
+if problem:
+    st.info(problem)
+    st.stop()
+
+db = str(data.db_path())
+frame = data.all_suggestions(db)
+if frame.empty:
+    st.info("아직 건의가 없습니다. 문서를 추가하고 `fieldvoice pipeline`을 실행하세요.")
+    st.stop()
+
+
+def _options(column: str) -> list[str]:
+    return sorted(frame[column].dropna().unique().tolist())
+
+
+with st.sidebar:
+    st.header("필터")
+    preset_theme = st.session_state.pop("theme_filter", None)
+    if preset_theme is not None:
+        st.session_state["filter_themes"] = [preset_theme]
+    themes = st.multiselect("테마", _options("theme"), key="filter_themes")
+    tours = st.multiselect("투어", _options("tour_name"), key="filter_tours")
+    organisations = st.multiselect("소속", _options("organisation"), key="filter_organisations")
+    industries = st.multiselect("업종", _options("industry"), key="filter_industries")
+    regions = st.multiselect("지역", _options("region"), key="filter_regions")
+    dates = frame["raised_on"].dropna()
+    period = None
+    if not dates.empty:
+        first, last = dates.min().date(), dates.max().date()
+        period = st.date_input("기간", (first, last), min_value=first, max_value=last, key="filter_period")
+
+selected = pd.Series(True, index=frame.index)
+for column, chosen in (
+    ("theme", themes),
+    ("tour_name", tours),
+    ("organisation", organisations),
+    ("industry", industries),
+    ("region", regions),
+):
+    if chosen:
+        selected &= frame[column].isin(chosen)
+if isinstance(period, tuple) and len(period) == 2:
+    raised = frame["raised_on"].dt.date
+    selected &= raised.between(period[0], period[1])
+
+keyword_tab, meaning_tab = st.tabs(["키워드 검색", "의미 검색"])
+with keyword_tab:
+    keyword = st.text_input("키워드", placeholder="예: 인력, 데이터 수집, 유지보수", key="keyword")
+    if keyword.strip():
+        selected &= search.keyword_mask(frame, keyword, models.query_nouns(keyword))
+with meaning_tab:
+    sentence = st.text_input("문장으로 찾기", placeholder="예: 스마트공장 설비를 계속 쓰도록 도와 달라", key="semantic")
+
+results = frame[selected]
+similarity = None
+if sentence.strip():
+    model = models.configured_model()
+    ids, matrix = data.semantic_index(db, model)
+    if not ids:
+        st.warning(f"'{model}' 모델로 만든 임베딩이 없습니다. 파이프라인을 다시 실행하세요.")
+    else:
+        ranked = search.most_similar(ids, matrix, models.embed_query(sentence, model), top=20)
+        results = ranked.merge(results, on="suggestion_id", how="inner")
+        similarity = "similarity"
+
+if results.empty:
+    st.info("조건에 맞는 건의가 없습니다. 필터나 검색어를 바꿔 보세요.")
+    st.stop()
+
+st.caption(f"건의 {len(results):,}건" + (" (의미가 가까운 순)" if similarity else ""))
+columns = ["text", "theme", "raised_on", "tour_name", "organisation", "industry", "region"]
+labels = {"text": "건의", "theme": "테마", "raised_on": "일자", "tour_name": "투어", "organisation": "소속",
+          "industry": "업종", "region": "지역", "similarity": "유사도"}  # fmt: skip
+shown = results[([similarity] if similarity else []) + columns].rename(columns=labels)
+st.dataframe(
+    shown,
+    hide_index=True,
+    width="stretch",
+    column_config={"일자": st.column_config.DateColumn(format="YYYY-MM-DD"), "유사도": st.column_config.NumberColumn(format="%.3f")},
+)
+
+st.subheader("출처 보기")
+choices = results["suggestion_id"].head(500).tolist()
+texts = dict(zip(results["suggestion_id"], results["text"], strict=False))
+chosen = st.selectbox("건의를 고르면 원문에서 해당 문장을 보여 줍니다", choices, format_func=lambda i: texts[i][:80], key="source_choice")
+if chosen:
+    show_source(data.suggestion_source(db, chosen))

@@ -1,0 +1,38 @@
+"""Searching suggestions: keyword search that knows Korean morphology, and semantic search.
+
+Keyword search matches a suggestion when it contains the query as written, or every noun of
+the query (found by the pipeline's tagger) anywhere in its text: 인력 finds 전문인력을, 데이터를
+finds 데이터의, 인력을 양성 finds 전문인력 양성 — particles and endings do not get in the way. Semantic search embeds the query with
+the configured model and ranks suggestions by cosine similarity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def keyword_mask(frame: pd.DataFrame, query: str, query_nouns: list[str]) -> pd.Series:
+    """Rows containing `query` as written, or every noun of it (particles and endings dropped)."""
+    query = query.strip()
+    if not query:
+        return pd.Series(True, index=frame.index)
+    text = frame["text"].fillna("")
+    match = text.str.contains(query, case=False, regex=False)
+    if query_nouns:
+        every_noun = pd.Series(True, index=frame.index)
+        for noun in dict.fromkeys(query_nouns):
+            every_noun &= text.str.contains(noun, case=False, regex=False)
+        match |= every_noun
+    return match
+
+
+def most_similar(ids: list[str], matrix: np.ndarray, query_vector: np.ndarray, top: int = 20) -> pd.DataFrame:
+    """The `top` suggestion ids closest to the query, with their cosine similarity."""
+    if not ids:
+        return pd.DataFrame({"suggestion_id": [], "similarity": []})
+    scores = matrix @ query_vector.reshape(-1)
+    top = min(top, len(ids))
+    best = np.argpartition(-scores, top - 1)[:top]
+    best = best[np.argsort(-scores[best], kind="stable")]
+    return pd.DataFrame({"suggestion_id": [ids[i] for i in best], "similarity": scores[best]})
