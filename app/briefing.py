@@ -102,13 +102,8 @@ def build_briefing(
         trend = "신규" if previous == 0 else ("증가" if len(group) > previous else "감소" if len(group) < previous else "유지")
         rows = group.reset_index(drop=True)
         has_vector = [sid in vectors for sid in rows["suggestion_id"]]
-        if all(has_vector) and len(rows):
-            matrix = np.stack([vectors[sid] for sid in rows["suggestion_id"]])
-            order = _central_order(list(range(len(rows))), matrix)
-            summary_rows = _diverse(order, matrix, SUMMARY_SENTENCES)
-        else:
-            order = list(range(len(rows)))
-            summary_rows = order[:SUMMARY_SENTENCES]
+        matrix = np.stack([vectors[sid] for sid in rows["suggestion_id"]]) if all(has_vector) else None
+        order = _central_order(list(range(len(rows))), matrix) if matrix is not None else list(range(len(rows)))
         quote_rows, seen_tours = [], set()
         for i in order:  # most central first, one quote per tour where possible
             if rows.at[i, "tour_id"] not in seen_tours or len(seen_tours) >= rows["tour_id"].nunique():
@@ -116,6 +111,8 @@ def build_briefing(
                 seen_tours.add(rows.at[i, "tour_id"])
             if len(quote_rows) == QUOTES:
                 break
+        rest = [i for i in order if i not in quote_rows]  # the summary adds what the quotes do not say
+        summary_rows = _diverse(rest, matrix, SUMMARY_SENTENCES) if matrix is not None else rest[:SUMMARY_SENTENCES]
         briefs.append(
             ThemeBrief(
                 label=str(rows.at[0, "theme"]),
