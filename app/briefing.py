@@ -92,18 +92,28 @@ def build_briefing(
     length = end - start
     before = suggestions[raised.between(start - length - dt.timedelta(days=1), start - dt.timedelta(days=1))]
     earlier = suggestions[raised < start]
-    keywords = {int(r.theme_id): tuple(r.keywords) if r.keywords is not None else () for r in overview.itertuples()}
+    keywords = {
+        int(r.theme_id): tuple(r.keywords) if r.keywords is not None else () for r in overview.itertuples()
+    }
 
     briefs = []
-    for theme_id, group in sorted(chosen.groupby("theme_id"), key=lambda kv: (-len(kv[1]), kv[0]))[:TOP_THEMES]:
+    for theme_id, group in sorted(chosen.groupby("theme_id"), key=lambda kv: (-len(kv[1]), kv[0]))[
+        :TOP_THEMES
+    ]:
         previous = int((before["theme_id"] == theme_id).sum())
         earlier_tours = earlier.loc[earlier["theme_id"] == theme_id, "tour_id"].nunique()
         status = "반복" if earlier_tours else ("새 테마" if group["tour_id"].nunique() > 1 else "이번 기간만")
-        trend = "신규" if previous == 0 else ("증가" if len(group) > previous else "감소" if len(group) < previous else "유지")
+        trend = (
+            "신규"
+            if previous == 0
+            else ("증가" if len(group) > previous else "감소" if len(group) < previous else "유지")
+        )
         rows = group.reset_index(drop=True)
         has_vector = [sid in vectors for sid in rows["suggestion_id"]]
         matrix = np.stack([vectors[sid] for sid in rows["suggestion_id"]]) if all(has_vector) else None
-        order = _central_order(list(range(len(rows))), matrix) if matrix is not None else list(range(len(rows)))
+        order = (
+            _central_order(list(range(len(rows))), matrix) if matrix is not None else list(range(len(rows)))
+        )
         quote_rows, seen_tours = [], set()
         for i in order:  # most central first, one quote per tour where possible
             if rows.at[i, "tour_id"] not in seen_tours or len(seen_tours) >= rows["tour_id"].nunique():
@@ -112,7 +122,9 @@ def build_briefing(
             if len(quote_rows) == QUOTES:
                 break
         rest = [i for i in order if i not in quote_rows]  # the summary adds what the quotes do not say
-        summary_rows = _diverse(rest, matrix, SUMMARY_SENTENCES) if matrix is not None else rest[:SUMMARY_SENTENCES]
+        summary_rows = (
+            _diverse(rest, matrix, SUMMARY_SENTENCES) if matrix is not None else rest[:SUMMARY_SENTENCES]
+        )
         briefs.append(
             ThemeBrief(
                 label=str(rows.at[0, "theme"]),
@@ -128,7 +140,9 @@ def build_briefing(
                         text=str(rows.at[i, "text"]),
                         tour=str(rows.at[i, "tour_name"] or rows.at[i, "company"] or ""),
                         date=_day(rows.at[i, "raised_on"]),
-                        organisation="" if pd.isna(rows.at[i, "organisation"]) else str(rows.at[i, "organisation"]),
+                        organisation=""
+                        if pd.isna(rows.at[i, "organisation"])
+                        else str(rows.at[i, "organisation"]),
                     )
                     for i in quote_rows
                 ),

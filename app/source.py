@@ -34,8 +34,12 @@ def show_source(source: dict[str, object] | None) -> None:
     if source is None:
         st.warning("이 건의의 출처를 찾을 수 없습니다.")
         return
-    before, span, after = paragraph_around(str(source["document_text"]), int(source["span_start"]), int(source["span_end"]))
-    st.markdown(f"**문서** `{source['path']}` ({source['format']}{', ' + str(source['encoding']) if source.get('encoding') else ''})")
+    before, span, after = paragraph_around(
+        str(source["document_text"]), int(source["span_start"]), int(source["span_end"])
+    )
+    st.markdown(
+        f"**문서** `{source['path']}` ({source['format']}{', ' + str(source['encoding']) if source.get('encoding') else ''})"
+    )
     st.markdown(
         "<div class='fv-source'>"
         + html.escape(before)
@@ -58,4 +62,8 @@ def show_source(source: dict[str, object] | None) -> None:
         ("발언자", "speaker"),
         ("소속", "organisation"),
     ]
-    st.table(pd.DataFrame({"항목": [k for k, _ in fields], "내용": [_value(source, f) for _, f in fields]}).set_index("항목"))
+    st.table(
+        pd.DataFrame(
+            {"항목": [k for k, _ in fields], "내용": [_value(source, f) for _, f in fields]}
+        ).set_index("항목")
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -9,9 +10,32 @@ from pathlib import Path
 
 import duckdb
 
+# DuckDB lets one process write or several read, never both. Writers hold the file for a
+# second or two per run, readers for a query, so each side waits briefly for the other.
+WRITE_WAIT_SECONDS = 60.0
+READ_WAIT_SECONDS = 8.0
+
 
 class WarehouseUnavailable(RuntimeError):
-    """The warehouse file is missing, or another process holds its write lock (a run in progress)."""
+    """The warehouse cannot be opened now: another process holds its lock (a run in progress)."""
+
+
+class WarehouseMissing(WarehouseUnavailable):
+    """No warehouse file yet: the pipeline has never run."""
+
+
+def _connect_waiting(db_path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(db_path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if time.monotonic() >= deadline:
+                who = "a pipeline run is writing it" if read_only else "another process is using it"
+                raise WarehouseUnavailable(f"warehouse {db_path} is locked ({who}): {exc}") from exc
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -54,13 +78,13 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 @contextmanager
-def open_for_writing(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The pipeline's connection: creates the file and migrates it. Only the pipeline writes."""
+def open_for_writing(db_path: Path, wait: float = WRITE_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The pipeline's connection: creates the file and migrates it. Only the pipeline writes.
+
+    Waits up to `wait` seconds for readers to let go of the file.
+    """
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(db_path))
-    except duckdb.IOException as exc:
-        raise WarehouseUnavailable(f"warehouse {db_path} is locked by another process: {exc}") from exc
+    con = _connect_waiting(db_path, read_only=False, wait=wait)
     try:
         migrate(con)
         yield con
@@ -69,14 +93,11 @@ def open_for_writing(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @contextmanager
-def open_for_reading(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection for the explorer and reports."""
+def open_for_reading(db_path: Path, wait: float = READ_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection for the explorer and reports; waits up to `wait` seconds for a writer."""
     if not db_path.exists():
-        raise WarehouseUnavailable(f"warehouse {db_path} does not exist yet: run `fieldvoice pipeline` first")
-    try:
-        con = duckdb.connect(str(db_path), read_only=True)
-    except duckdb.IOException as exc:
-        raise WarehouseUnavailable(f"warehouse {db_path} is being written by a pipeline run: {exc}") from exc
+        raise WarehouseMissing(f"warehouse {db_path} does not exist yet: run `fieldvoice pipeline` first")
+    con = _connect_waiting(db_path, read_only=True, wait=wait)
     try:
         yield con
     finally:

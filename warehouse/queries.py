@@ -185,7 +185,10 @@ def suggestion_vectors(con: duckdb.DuckDBPyConnection, model: str) -> tuple[list
 
 def embedding_models(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Models with stored vectors, most used first."""
-    return [r[0] for r in con.execute("SELECT model FROM embeddings GROUP BY model ORDER BY count(*) DESC").fetchall()]
+    return [
+        r[0]
+        for r in con.execute("SELECT model FROM embeddings GROUP BY model ORDER BY count(*) DESC").fetchall()
+    ]
 
 
 def theme_tour_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -266,13 +269,18 @@ def tour_documents(con: duckdb.DuckDBPyConnection, tour_id: str) -> pd.DataFrame
 
 def tour_suggestions(con: duckdb.DuckDBPyConnection, tour_id: str) -> pd.DataFrame:
     """A tour's suggestions by theme, each flagged with how many earlier tours raised the same theme."""
-    return con.execute(
-        _SUGGESTION_ROWS
-        + f"""
+    return (
+        con.execute(
+            _SUGGESTION_ROWS
+            + f"""
         WHERE s.tour_id = ?
         """,
-        [tour_id],
-    ).df().merge(_earlier_tours(con, tour_id), on="theme_id", how="left").fillna({"earlier_tours": 0})
+            [tour_id],
+        )
+        .df()
+        .merge(_earlier_tours(con, tour_id), on="theme_id", how="left")
+        .fillna({"earlier_tours": 0})
+    )
 
 
 def _earlier_tours(con: duckdb.DuckDBPyConnection, tour_id: str) -> pd.DataFrame:

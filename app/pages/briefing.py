@@ -21,7 +21,9 @@ if dates.empty:
 
 first, last = dates.min().date(), dates.max().date()
 period = st.date_input("기간", (first, last), min_value=first, max_value=last, key="briefing_period")
-tours = st.multiselect("투어 (비우면 전체)", sorted(suggestions["tour_name"].dropna().unique()), key="briefing_tours")
+tours = st.multiselect(
+    "투어 (비우면 전체)", sorted(suggestions["tour_name"].dropna().unique()), key="briefing_tours"
+)
 if not (isinstance(period, tuple) and len(period) == 2):
     st.info("기간의 시작일과 종료일을 모두 고르세요.")
     st.stop()

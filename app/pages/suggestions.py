@@ -61,7 +61,9 @@ with keyword_tab:
     if keyword.strip():
         selected &= search.keyword_mask(frame, keyword, models.query_nouns(keyword))
 with meaning_tab:
-    sentence = st.text_input("문장으로 찾기", placeholder="예: 스마트공장 설비를 계속 쓰도록 도와 달라", key="semantic")
+    sentence = st.text_input(
+        "문장으로 찾기", placeholder="예: 스마트공장 설비를 계속 쓰도록 도와 달라", key="semantic"
+    )
 
 results = frame[selected]
 similarity = None
@@ -88,12 +90,20 @@ st.dataframe(
     shown,
     hide_index=True,
     width="stretch",
-    column_config={"일자": st.column_config.DateColumn(format="YYYY-MM-DD"), "유사도": st.column_config.NumberColumn(format="%.3f")},
+    column_config={
+        "일자": st.column_config.DateColumn(format="YYYY-MM-DD"),
+        "유사도": st.column_config.NumberColumn(format="%.3f"),
+    },
 )
 
 st.subheader("출처 보기")
 choices = results["suggestion_id"].head(500).tolist()
 texts = dict(zip(results["suggestion_id"], results["text"], strict=False))
-chosen = st.selectbox("건의를 고르면 원문에서 해당 문장을 보여 줍니다", choices, format_func=lambda i: texts[i][:80], key="source_choice")
+chosen = st.selectbox(
+    "건의를 고르면 원문에서 해당 문장을 보여 줍니다",
+    choices,
+    format_func=lambda i: texts[i][:80],
+    key="source_choice",
+)
 if chosen:
     show_source(data.suggestion_source(db, chosen))

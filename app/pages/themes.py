@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import data
+from app import charts, data
 
 st.title("테마 개요")
 st.caption("정책현장투어에서 나온 건의사항을 주제별로 묶었습니다. 연락처와 이메일은 가려져 있습니다.")
@@ -35,8 +35,8 @@ def _day(value: object) -> str:
     return "-" if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
-chart = themes[~themes.is_unassigned].set_index("label")["size"].rename("건의 수")
-st.bar_chart(chart, horizontal=True, height=max(200, 28 * len(chart)))
+sized = themes[~themes.is_unassigned]
+st.altair_chart(charts.sizes(sized).properties(height=max(200, 28 * len(sized))), width="stretch")
 
 for theme in themes.itertuples():
     title = f"{theme.label} · 건의 {theme.size}건 · 투어 {theme.tours}곳"
@@ -60,3 +60,6 @@ for theme in themes.itertuples():
                 f"- {example.text}  \n  <small>{source} · `{example.document}`</small>",
                 unsafe_allow_html=True,
             )
+        if st.button("이 테마의 건의 모두 보기", key=f"open_theme_{theme.theme_id}"):
+            st.session_state["theme_filter"] = theme.label
+            st.switch_page("pages/suggestions.py")

@@ -33,7 +33,9 @@ tour = tours[tours.tour_id == tour_id].iloc[0]
 left, right = st.columns(2)
 with left:
     st.markdown(f"**일자** {names[tour_id].split(' · ')[0]}")
-    st.markdown(f"**기업** {tour.company or '-'}  \n**업종** {tour.industry or '-'}  \n**지역** {tour.region or '-'}")
+    st.markdown(
+        f"**기업** {tour.company or '-'}  \n**업종** {tour.industry or '-'}  \n**지역** {tour.region or '-'}"
+    )
     st.markdown(f"**장소** {tour.place or '-'}  \n**주관** {tour.host or '-'}")
 with right:
     participants = list(tour.participants) if tour.participants is not None else []

@@ -24,10 +24,14 @@ if counts.empty:
 themed = counts[counts.theme_id >= 0]
 
 st.subheader("테마 × 투어")
-st.altair_chart(charts.heatmap(themed, "tour", "theme", "suggestions", "투어 (날짜순)", "테마"), width="stretch")
+st.altair_chart(
+    charts.heatmap(themed, "tour", "theme", "suggestions", "투어 (날짜순)", "테마"), width="stretch"
+)
 
 st.subheader("시기별 테마")
-period = st.radio("단위", ["month", "quarter"], format_func={"month": "월", "quarter": "분기"}.get, horizontal=True)
+period = st.radio(
+    "단위", ["month", "quarter"], format_func={"month": "월", "quarter": "분기"}.get, horizontal=True
+)
 timeline = data.theme_timeline(db, period)
 st.altair_chart(charts.timeline(timeline[timeline.theme_id >= 0]), width="stretch")
 
@@ -40,7 +44,13 @@ if recurring.empty:
 else:
     st.dataframe(
         recurring[["label", "tours", "size", "first_seen", "last_seen"]].rename(
-            columns={"label": "테마", "tours": "투어 수", "size": "건의 수", "first_seen": "처음", "last_seen": "최근"}
+            columns={
+                "label": "테마",
+                "tours": "투어 수",
+                "size": "건의 수",
+                "first_seen": "처음",
+                "last_seen": "최근",
+            }
         ),
         hide_index=True,
         width="stretch",
@@ -62,7 +72,12 @@ if flagged.empty:
 else:
     st.dataframe(
         flagged[["theme", "상태", "before", "since", "tours_since"]].rename(
-            columns={"theme": "테마", "before": "기준일 전", "since": "기준일 후", "tours_since": "기준일 후 투어"}
+            columns={
+                "theme": "테마",
+                "before": "기준일 전",
+                "since": "기준일 후",
+                "tours_since": "기준일 후 투어",
+            }
         ),
         hide_index=True,
         width="stretch",
