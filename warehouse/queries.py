@@ -272,7 +272,7 @@ def tour_suggestions(con: duckdb.DuckDBPyConnection, tour_id: str) -> pd.DataFra
     return (
         con.execute(
             _SUGGESTION_ROWS
-            + f"""
+            + """
         WHERE s.tour_id = ?
         """,
             [tour_id],
