@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="현장의 목소리", page_icon="🗣️", layout="wide")
+st.set_page_config(page_title="현장의 목소리", page_icon=":material/record_voice_over:", layout="wide")
 st.markdown(
     "<style>html, body, [class*='css'] {font-family: 'NanumGothic', 'Noto Sans KR', sans-serif;}"
     ".fv-source {padding: .75rem 1rem; border-left: 4px solid #f0b429; background: #fffbea; line-height: 1.7;}"
@@ -13,10 +13,10 @@ st.markdown(
 )
 
 pages = [
-    st.Page("pages/themes.py", title="테마 개요", icon="🧭", default=True),
-    st.Page("pages/suggestions.py", title="건의 탐색", icon="🔎"),
-    st.Page("pages/trends.py", title="추이 분석", icon="📈"),
-    st.Page("pages/tours.py", title="투어 상세", icon="🏭"),
-    st.Page("pages/briefing.py", title="브리핑", icon="📝"),
+    st.Page("pages/themes.py", title="테마 개요", icon=":material/hub:", default=True),
+    st.Page("pages/suggestions.py", title="건의 탐색", icon=":material/search:"),
+    st.Page("pages/trends.py", title="추이 분석", icon=":material/trending_up:"),
+    st.Page("pages/tours.py", title="투어 상세", icon=":material/factory:"),
+    st.Page("pages/briefing.py", title="브리핑", icon=":material/summarize:"),
 ]
 st.navigation(pages).run()

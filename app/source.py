@@ -21,9 +21,9 @@ def _value(row: dict[str, object], key: str) -> str:
     if hasattr(value, "tolist") and not isinstance(value, str | pd.Timestamp):
         value = value.tolist()  # numpy arrays (participants)
     if isinstance(value, list | tuple):
-        return ", ".join(map(str, value)) or "-"
+        return ", ".join(map(str, value)) or "없음"
     if value is None or pd.isna(value):
-        return "-"
+        return "없음"
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
     return str(value)

@@ -77,7 +77,7 @@ def _app(db_path: Path, port: int, config: Path | None) -> int:
     command = [
         sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app" / "main.py"),
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
+        "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
     ]  # fmt: skip
     print(f"탐색기: http://127.0.0.1:{port}  (Ctrl-C로 종료)")
     try:

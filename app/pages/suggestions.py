@@ -30,11 +30,13 @@ with st.sidebar:
     preset_theme = st.session_state.pop("theme_filter", None)
     if preset_theme is not None:
         st.session_state["filter_themes"] = [preset_theme]
-    themes = st.multiselect("테마", _options("theme"), key="filter_themes")
-    tours = st.multiselect("투어", _options("tour_name"), key="filter_tours")
-    organisations = st.multiselect("소속", _options("organisation"), key="filter_organisations")
-    industries = st.multiselect("업종", _options("industry"), key="filter_industries")
-    regions = st.multiselect("지역", _options("region"), key="filter_regions")
+    themes = st.multiselect("테마", _options("theme"), key="filter_themes", placeholder="전체")
+    tours = st.multiselect("투어", _options("tour_name"), key="filter_tours", placeholder="전체")
+    organisations = st.multiselect(
+        "소속", _options("organisation"), key="filter_organisations", placeholder="전체"
+    )
+    industries = st.multiselect("업종", _options("industry"), key="filter_industries", placeholder="전체")
+    regions = st.multiselect("지역", _options("region"), key="filter_regions", placeholder="전체")
     dates = frame["raised_on"].dropna()
     period = None
     if not dates.empty:
