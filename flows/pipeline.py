@@ -33,7 +33,7 @@ class WarehouseState:
     run_id: int
     stored: dict[str, str]
     current_paths: dict[str, str]
-    previous: pd.DataFrame
+    suggestions: pd.DataFrame  # every stored suggestion, superseded versions included
     fingerprint: str | None
 
 
@@ -56,7 +56,7 @@ def open_run(db_path: Path, data_dir: Path, settings: Settings) -> WarehouseStat
             run_id=run_id,
             stored=queries.stored_documents(con),
             current_paths=queries.current_document_paths(con),
-            previous=queries.current_suggestions(con),
+            suggestions=queries.stored_suggestions(con),
             fingerprint=queries.last_theme_fingerprint(con),
         )
 
@@ -145,8 +145,11 @@ def _run(data_dir: Path, db_path: Path, settings: Settings, state: WarehouseStat
     tours, document_tours, new_suggestions = split(ingested)
     new_nouns = analyse([s.text for s in new_suggestions], settings.analysis.tagger)
 
-    # Suggestions of a document replaced by a new version leave the theme set (they stay in history).
-    previous = state.previous[~state.previous.document_hash.isin(list(ingested.superseded))]
+    # The documents current after this run: new versions replace old ones (which stay in
+    # history), and a file restored to an earlier version brings that version back.
+    current = set(state.current_paths.values()) - set(ingested.superseded) - set(ingested.reinstated.values())
+    current |= set(ingested.reinstated)
+    previous = state.suggestions[state.suggestions.document_hash.isin(list(current))]
     ids = list(previous.suggestion_id) + [s.suggestion_id for s in new_suggestions]
     texts = list(previous.text) + [s.text for s in new_suggestions]
     hashes = list(previous.text_hash) + [short_hash(s.text) for s in new_suggestions]
@@ -160,6 +163,7 @@ def _run(data_dir: Path, db_path: Path, settings: Settings, state: WarehouseStat
         documents=ingested.documents,
         document_tours=document_tours,
         superseded=ingested.superseded,
+        reinstated=ingested.reinstated,
         unchanged=ingested.unchanged,
         rejections=ingested.rejections,
         tours=tours,

@@ -1,8 +1,9 @@
 """From a folder of files to the documents a run must process, and the files it must refuse.
 
-Content hashes decide: a file already stored at the same path is unchanged and skipped; the
-same bytes under another name are a duplicate (refused, with the name of the first); new
-bytes at a stored path are a new version that supersedes the old one. Every refusal names the
+Content hashes decide: a file whose current version is stored at the same path is unchanged
+and skipped; the same bytes under another name are a duplicate (refused, with the name of the
+first); new bytes at a stored path are a new version that supersedes the old one; bytes of an
+earlier version of that path bring the earlier version back. Every refusal names the
 file and the reason, and the rest of the batch goes on.
 """
 
@@ -22,6 +23,7 @@ class IngestResult:
     documents: list[ParsedDocument] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
     superseded: dict[str, str] = field(default_factory=dict)  # old content hash -> new content hash
+    reinstated: dict[str, str | None] = field(default_factory=dict)  # earlier version -> version it replaces
     unchanged: int = 0
 
 
@@ -65,9 +67,12 @@ def _ingest_one(
         result.rejections.append(Rejection(name, f"파일을 읽을 수 없습니다 ({exc.strerror})"))
         return "거부: 읽기 오류"
     digest = document.content_hash
-    if stored.get(digest) == name:
+    if current_paths.get(name) == digest:
         result.unchanged += 1
         return "변경 없음"
+    if stored.get(digest) == name:  # the file went back to a version stored earlier
+        result.reinstated[digest] = current_paths.get(name)
+        return "이전 버전으로 복원"
     first = stored.get(digest) or seen_now.get(digest)
     if first is not None:
         reason = f"이미 수집된 문서와 내용이 같습니다 (중복: {first})"

@@ -15,6 +15,7 @@ _RRN = re.compile(r"(?<!\d)(\d{6}\s?-\s?)([1-8]\d{6})(?!\d)")
 _PHONE = re.compile(
     r"(?<![\d\-])((?:\+82[\s\-]?(?:\(0\))?\s?\d{1,2}|0\d{1,2})[\s\-.)]?)(\d{3,4}[\s\-.]\d{4})(?![\d\-])"
     r"|(?<![\d\-])((?:15|16|18)\d{2}-)(\d{4})(?![\d\-])"
+    r"|(?<![\d\-])(01[016789])(\d{7,8})(?![\d\-])"  # a mobile number typed without separators
 )
 
 
@@ -23,8 +24,8 @@ def _stars(text: str) -> str:
 
 
 def _mask_phone(match: re.Match[str]) -> str:
-    head = match.group(1) or match.group(3)
-    tail = match.group(2) or match.group(4)
+    head = match.group(1) or match.group(3) or match.group(5)
+    tail = match.group(2) or match.group(4) or match.group(6)
     return head + re.sub(r"\d", "*", tail)
 
 

