@@ -138,3 +138,18 @@ def semantic_index(db: str, model: str) -> tuple[list[str], Any]:
     except WarehouseUnavailable:
         st.info(REFRESHING)
         st.stop()
+
+
+@_cached
+def theme_examples(db: str, per_theme: int) -> pd.DataFrame:
+    return _read(queries.theme_examples, per_theme)
+
+
+@_cached
+def filter_options(db: str) -> dict[str, list[str]]:
+    """Sorted distinct values of each filterable column (Hangul sorts in 가나다 order)."""
+    frame = all_suggestions(db)
+    return {
+        column: sorted(frame[column].dropna().unique().tolist())
+        for column in ("theme", "tour_name", "organisation", "industry", "region")
+    }

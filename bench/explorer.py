@@ -3,7 +3,7 @@
     python -m bench.explorer [--rebuild] [--limit N]
 
 Builds (once, cached under .bench-cache/) a warehouse by running the real pipeline over CSV
-suggestion forms, one per tour (petitions grouped by ISO week), then measures with Streamlit's
+suggestion forms, one per tour (the petitions of one day make one tour: 283 tours), then measures with Streamlit's
 AppTest: each page's first and repeat render, filter and keyword-search response, semantic
 search (top 20), and the process's memory. Targets: pages < 1 s after the first load,
 searches < 300 ms.
@@ -50,17 +50,16 @@ INDUSTRIES = [
 
 
 def write_forms(folder: Path, limit: int | None) -> int:
-    """One CSV form per ISO week of the petitions' dates, with a sidecar naming the tour."""
-    weeks: dict[tuple[int, int], list[dict[str, str]]] = defaultdict(list)
+    """One CSV form per day of the petitions' dates, with a sidecar naming the tour."""
+    days: dict[str, list[dict[str, str]]] = defaultdict(list)
     with PETITIONS_ALL.open(encoding="utf-8", newline="") as fh:
         for count, row in enumerate(csv.DictReader(fh)):
             if limit and count >= limit:
                 break
-            day = date.fromisoformat(row["date"])
-            weeks[day.isocalendar()[:2]].append(row)
+            days[row["date"]].append(row)
     folder.mkdir(parents=True, exist_ok=True)
-    for number, ((year, week), rows) in enumerate(sorted(weeks.items()), 1):
-        day = min(date.fromisoformat(r["date"]) for r in rows)
+    for number, (day_text, rows) in enumerate(sorted(days.items()), 1):
+        day = date.fromisoformat(day_text)
         name = f"{day.isoformat()}_벤치투어{number:03d}.csv"
         with (folder / name).open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
@@ -69,11 +68,11 @@ def write_forms(folder: Path, limit: int | None) -> int:
                 writer.writerow([i, day.isoformat(), f"제안자{i}", f"㈜벤치기업{i % 97:02d}",
                                  INDUSTRIES[number % len(INDUSTRIES)], REGIONS[number % len(REGIONS)], row["text"]])  # fmt: skip
         (folder / f"{name}.meta.toml").write_text(
-            f'date = "{day.isoformat()}"\ntour_name = "벤치 투어 {year}-W{week:02d}"\ntour_number = {number}\n'
+            f'date = "{day.isoformat()}"\ntour_name = "벤치 투어 {number:03d}"\ntour_number = {number}\n'
             f'company = "㈜벤치투어{number:03d}"\nregion = "{REGIONS[number % len(REGIONS)]}"\n',
             encoding="utf-8",
         )
-    return len(weeks)
+    return len(days)
 
 
 def build_warehouse(rebuild: bool, limit: int | None) -> Path:

@@ -35,21 +35,21 @@ def stored_suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def cached_embeddings(
-    con: duckdb.DuckDBPyConnection, model: str, text_hashes: list[str]
-) -> dict[str, np.ndarray]:
+def cached_embeddings(con: duckdb.DuckDBPyConnection, model: str, text_hashes: list[str]) -> dict[str, np.ndarray]:
     """Stored vectors of `model` for the given text hashes (those not stored are absent)."""
     if not text_hashes:
         return {}
-    con.register("wanted_hashes", pd.DataFrame({"text_hash": text_hashes}))
+    import pyarrow as pa
+
+    con.register("wanted_hashes", pa.table({"text_hash": text_hashes}))
     try:
-        rows = con.execute(
+        table = con.sql(
             "SELECT e.text_hash, e.vector FROM embeddings e JOIN wanted_hashes w USING (text_hash) WHERE e.model = ?",
-            [model],
-        ).fetchall()
+            params=[model],
+        ).to_arrow_table()
     finally:
         con.unregister("wanted_hashes")
-    return {h: np.asarray(v, dtype=np.float32) for h, v in rows}
+    return dict(zip(table.column("text_hash").to_pylist(), _matrix(table.column("vector")), strict=True))
 
 
 def last_theme_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -95,6 +95,26 @@ def theme_overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         GROUP BY ALL
         ORDER BY t.is_unassigned, t.size DESC, t.theme_id
         """
+    ).df()
+
+
+def theme_examples(con: duckdb.DuckDBPyConnection, per_theme: int = 5) -> pd.DataFrame:
+    """The first `per_theme` suggestions of every current theme (representatives first), in one query."""
+    return con.execute(
+        f"""
+        SELECT st.theme_id, s.text, s.organisation, s.raised_on, tr.tour_name, tr.company, d.path AS document
+        FROM suggestion_themes st
+        JOIN suggestions s USING (suggestion_id)
+        LEFT JOIN tours tr ON tr.tour_id = s.tour_id
+        LEFT JOIN documents d ON d.content_hash = s.document_hash
+        WHERE st.run_id = {_LATEST_THEMES_RUN}
+        QUALIFY row_number() OVER (
+            PARTITION BY st.theme_id
+            ORDER BY st.representative_rank NULLS LAST, s.raised_on DESC NULLS LAST, s.suggestion_id
+        ) <= ?
+        ORDER BY st.theme_id, st.representative_rank NULLS LAST, s.raised_on DESC NULLS LAST, s.suggestion_id
+        """,
+        [per_theme],
     ).df()
 
 
@@ -167,7 +187,7 @@ def suggestion_source(con: duckdb.DuckDBPyConnection, suggestion_id: str) -> dic
 
 def suggestion_vectors(con: duckdb.DuckDBPyConnection, model: str) -> tuple[list[str], np.ndarray]:
     """Ids and unit vectors of current suggestions embedded with `model`, for semantic search."""
-    rows = con.execute(
+    table = con.sql(
         f"""
         SELECT s.suggestion_id, e.vector
         FROM suggestions s
@@ -175,11 +195,17 @@ def suggestion_vectors(con: duckdb.DuckDBPyConnection, model: str) -> tuple[list
         WHERE s.document_hash IN ({_CURRENT_DOCUMENTS})
         ORDER BY s.suggestion_id
         """,
-        [model],
-    ).fetchall()
-    if not rows:
-        return [], np.zeros((0, 0), dtype=np.float32)
-    return [r[0] for r in rows], np.asarray([r[1] for r in rows], dtype=np.float32)
+        params=[model],
+    ).to_arrow_table()
+    return table.column("suggestion_id").to_pylist(), _matrix(table.column("vector"))
+
+
+def _matrix(column) -> np.ndarray:  # a pyarrow list column of equal-length float lists
+    """Stack a list column into a float32 matrix without going through Python lists."""
+    if len(column) == 0:
+        return np.zeros((0, 0), dtype=np.float32)
+    flat = column.combine_chunks().flatten().to_numpy(zero_copy_only=False)
+    return flat.astype(np.float32, copy=False).reshape(len(column), -1)
 
 
 def embedding_models(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -21,8 +21,8 @@ if frame.empty:
     st.stop()
 
 
-def _options(column: str) -> list[str]:
-    return sorted(frame[column].dropna().unique().tolist())
+options = data.filter_options(db)
+MAX_ROWS = 1000
 
 
 with st.sidebar:
@@ -30,13 +30,13 @@ with st.sidebar:
     preset_theme = st.session_state.pop("theme_filter", None)
     if preset_theme is not None:
         st.session_state["filter_themes"] = [preset_theme]
-    themes = st.multiselect("테마", _options("theme"), key="filter_themes", placeholder="전체")
-    tours = st.multiselect("투어", _options("tour_name"), key="filter_tours", placeholder="전체")
+    themes = st.multiselect("테마", options["theme"], key="filter_themes", placeholder="전체")
+    tours = st.multiselect("투어", options["tour_name"], key="filter_tours", placeholder="전체")
     organisations = st.multiselect(
-        "소속", _options("organisation"), key="filter_organisations", placeholder="전체"
+        "소속", options["organisation"], key="filter_organisations", placeholder="전체"
     )
-    industries = st.multiselect("업종", _options("industry"), key="filter_industries", placeholder="전체")
-    regions = st.multiselect("지역", _options("region"), key="filter_regions", placeholder="전체")
+    industries = st.multiselect("업종", options["industry"], key="filter_industries", placeholder="전체")
+    regions = st.multiselect("지역", options["region"], key="filter_regions", placeholder="전체")
     dates = frame["raised_on"].dropna()
     period = None
     if not dates.empty:
@@ -83,11 +83,15 @@ if results.empty:
     st.info("조건에 맞는 건의가 없습니다. 필터나 검색어를 바꿔 보세요.")
     st.stop()
 
-st.caption(f"건의 {len(results):,}건" + (" (의미가 가까운 순)" if similarity else ""))
+st.caption(
+    f"건의 {len(results):,}건"
+    + (" (의미가 가까운 순)" if similarity else "")
+    + (f" · 최근 {MAX_ROWS:,}건만 표로 보여 줍니다. 필터나 검색으로 좁혀 보세요." if len(results) > MAX_ROWS else "")
+)
 columns = ["text", "theme", "raised_on", "tour_name", "organisation", "industry", "region"]
 labels = {"text": "건의", "theme": "테마", "raised_on": "일자", "tour_name": "투어", "organisation": "소속",
           "industry": "업종", "region": "지역", "similarity": "유사도"}  # fmt: skip
-shown = results[([similarity] if similarity else []) + columns].rename(columns=labels)
+shown = results.head(MAX_ROWS)[([similarity] if similarity else []) + columns].rename(columns=labels)
 st.dataframe(
     shown,
     hide_index=True,
@@ -99,8 +103,9 @@ st.dataframe(
 )
 
 st.subheader("출처 보기")
-choices = results["suggestion_id"].head(500).tolist()
-texts = dict(zip(results["suggestion_id"], results["text"], strict=False))
+top = results.head(200)
+choices = top["suggestion_id"].tolist()
+texts = dict(zip(top["suggestion_id"], top["text"], strict=True))
 chosen = st.selectbox(
     "건의를 고르면 원문에서 해당 문장을 보여 줍니다",
     choices,

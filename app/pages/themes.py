@@ -7,6 +7,8 @@ import streamlit as st
 
 from app import charts, data
 
+EXAMPLES_PER_THEME = 5
+
 st.title("테마 개요")
 st.caption("정책현장투어에서 나온 건의사항을 주제별로 묶었습니다. 연락처와 이메일은 가려져 있습니다.")
 
@@ -19,9 +21,7 @@ db = str(data.db_path())
 summary = data.summary(db)
 columns = st.columns(4)
 for column, (label, key) in zip(
-    columns,
-    [("투어", "tours"), ("문서", "documents"), ("건의", "suggestions"), ("테마", "themes")],
-    strict=True,
+    columns, [("투어", "tours"), ("문서", "documents"), ("건의", "suggestions"), ("테마", "themes")], strict=True
 ):
     column.metric(label, f"{summary[key]:,}")
 
@@ -36,24 +36,26 @@ def _day(value: object) -> str:
 
 
 sized = themes[~themes.is_unassigned]
-st.altair_chart(charts.sizes(sized).properties(height=max(200, 28 * len(sized))), width="stretch")
+shown_count = len(themes)
+if len(themes) > 30:
+    shown_count = st.slider("표시할 테마 수 (큰 테마부터)", 10, len(themes), 30, step=10, key="themes_shown")
+shown = themes.head(shown_count)
+chart_rows = sized.head(min(shown_count, 40))
+st.altair_chart(charts.sizes(chart_rows).properties(height=max(200, 24 * len(chart_rows))), width="stretch")
 
-for theme in themes.itertuples():
+examples = data.theme_examples(db, EXAMPLES_PER_THEME)
+examples_by_theme = {theme_id: group for theme_id, group in examples.groupby("theme_id")}
+for theme in shown.itertuples():
     title = f"{theme.label} · 건의 {theme.size}건 · 투어 {theme.tours}곳"
     with st.expander(title, expanded=theme.Index < 3 and not theme.is_unassigned):
         if theme.keywords is not None and len(theme.keywords):
             st.markdown("**키워드** " + ", ".join(theme.keywords))
         st.markdown(f"**처음 제기** {_day(theme.first_seen)} · **최근 제기** {_day(theme.last_seen)}")
-        examples = data.theme_suggestions(db, int(theme.theme_id), 5)
-        for example in examples.itertuples():
+        group = examples_by_theme.get(theme.theme_id, examples.iloc[0:0])
+        for example in group.itertuples():
             source = " · ".join(
                 str(part)
-                for part in (
-                    _day(example.raised_on),
-                    example.tour_name,
-                    example.company,
-                    example.organisation,
-                )
+                for part in (_day(example.raised_on), example.tour_name, example.company, example.organisation)
                 if part is not None and not pd.isna(part)
             )
             st.markdown(
