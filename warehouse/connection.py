@@ -78,13 +78,13 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 @contextmanager
-def open_for_writing(db_path: Path, wait: float = WRITE_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_for_writing(db_path: Path, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """The pipeline's connection: creates the file and migrates it. Only the pipeline writes.
 
     Waits up to `wait` seconds for readers to let go of the file.
     """
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    con = _connect_waiting(db_path, read_only=False, wait=wait)
+    con = _connect_waiting(db_path, read_only=False, wait=WRITE_WAIT_SECONDS if wait is None else wait)
     try:
         migrate(con)
         yield con
@@ -93,11 +93,11 @@ def open_for_writing(db_path: Path, wait: float = WRITE_WAIT_SECONDS) -> Iterato
 
 
 @contextmanager
-def open_for_reading(db_path: Path, wait: float = READ_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_for_reading(db_path: Path, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection for the explorer and reports; waits up to `wait` seconds for a writer."""
     if not db_path.exists():
         raise WarehouseMissing(f"warehouse {db_path} does not exist yet: run `fieldvoice pipeline` first")
-    con = _connect_waiting(db_path, read_only=True, wait=wait)
+    con = _connect_waiting(db_path, read_only=True, wait=READ_WAIT_SECONDS if wait is None else wait)
     try:
         yield con
     finally:

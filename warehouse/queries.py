@@ -35,7 +35,9 @@ def stored_suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-def cached_embeddings(con: duckdb.DuckDBPyConnection, model: str, text_hashes: list[str]) -> dict[str, np.ndarray]:
+def cached_embeddings(
+    con: duckdb.DuckDBPyConnection, model: str, text_hashes: list[str]
+) -> dict[str, np.ndarray]:
     """Stored vectors of `model` for the given text hashes (those not stored are absent)."""
     if not text_hashes:
         return {}

@@ -1,0 +1,260 @@
+"""Every explorer page through AppTest on the real flow's warehouse: filters, both searches,
+navigation to a source, trends, tours, the briefing and its exports, masking and empty states."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import docx
+import pandas as pd
+import pytest
+import streamlit as st
+from samples import REPO, SEED_NAME
+from streamlit.testing.v1 import AppTest
+
+from app import briefing
+from warehouse import queries
+from warehouse.connection import open_for_reading
+
+MAIN = str(REPO / "app" / "main.py")
+UNMASKED_PHONE = re.compile(r"01[016789]-?\d{3,4}-?\d{4}")
+UNMASKED_EMAIL = re.compile(r"[A-Za-z0-9]{2,}@")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture(scope="module")
+def stored(flow_run) -> dict[str, object]:
+    with open_for_reading(flow_run["db_path"]) as con:
+        return {
+            "db": flow_run["db_path"],
+            "suggestions": queries.all_suggestions(con),
+            "overview": queries.theme_overview(con),
+            "tours": queries.tour_list(con),
+        }
+
+
+def _page(monkeypatch: pytest.MonkeyPatch, db: Path, page: str) -> AppTest:
+    monkeypatch.setenv("FIELDVOICE_DB", str(db))
+    app = AppTest.from_file(MAIN, default_timeout=90)
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _count(app: AppTest) -> int:
+    caption = next(c.value for c in app.caption if c.value.startswith("건의 "))
+    return int(re.search(r"건의 ([\d,]+)건", caption).group(1).replace(",", ""))
+
+
+def _table(app: AppTest) -> pd.DataFrame:
+    return app.dataframe[0].value
+
+
+def _all_text(app: AppTest) -> str:
+    parts = [m.value for m in app.markdown] + [c.value for c in app.caption] + [i.value for i in app.info]
+    parts += [df.value.to_string() for df in app.dataframe] + [t.value.to_string() for t in app.table]
+    return "\n".join(parts)
+
+
+# --- 건의 탐색 ----------------------------------------------------------------------------------
+
+
+def test_suggestions_page_lists_every_current_suggestion(monkeypatch, stored) -> None:
+    app = _page(monkeypatch, stored["db"], "pages/suggestions.py")
+    assert [t.value for t in app.title] == ["건의 탐색"]
+    assert _count(app) == len(stored["suggestions"])
+    assert set(_table(app)["건의"]) == set(stored["suggestions"]["text"])
+
+
+def test_filters_by_theme_region_and_period(monkeypatch, stored) -> None:
+    frame = stored["suggestions"]
+    app = _page(monkeypatch, stored["db"], "pages/suggestions.py")
+    theme = frame["theme"].value_counts().index[0]
+    app.multiselect(key="filter_themes").set_value([theme]).run()
+    assert _count(app) == int((frame["theme"] == theme).sum())
+    assert set(_table(app)["테마"]) == {theme}
+
+    app.multiselect(key="filter_themes").set_value([]).run()
+    region = frame["region"].dropna().iloc[0]
+    app.multiselect(key="filter_regions").set_value([region]).run()
+    assert _count(app) == int((frame["region"] == region).sum())
+
+    app.multiselect(key="filter_regions").set_value([]).run()
+    day = frame["raised_on"].dropna().min().date()
+    app.date_input(key="filter_period").set_value((day, day)).run()
+    assert _count(app) == int((frame["raised_on"].dt.date == day).sum())
+
+
+def test_keyword_search_sees_through_particles_and_compounds(monkeypatch, stored) -> None:
+    texts = stored["suggestions"]["text"]
+    app = _page(monkeypatch, stored["db"], "pages/suggestions.py")
+    app.text_input(key="keyword").input("인력").run()
+    found = set(_table(app)["건의"])
+    assert "제조현장 경험을 갖춘 AI 전문인력 양성" in found  # 인력 finds 전문인력
+    assert found == {t for t in texts if "인력" in t}
+
+    app.text_input(key="keyword").input("데이터를").run()  # the particle is not in most texts
+    found = set(_table(app)["건의"])
+    assert found == {t for t in texts if "데이터" in t}
+    assert any("데이터를" not in t for t in found)
+
+
+def test_a_search_with_no_hits_says_so(monkeypatch, stored) -> None:
+    app = _page(monkeypatch, stored["db"], "pages/suggestions.py")
+    app.text_input(key="keyword").input("우주정거장").run()
+    assert not app.exception
+    assert any("조건에 맞는 건의가 없습니다" in i.value for i in app.info)
+    assert not app.dataframe
+
+
+def test_semantic_search_ranks_by_meaning(monkeypatch, stored) -> None:
+    app = _page(monkeypatch, stored["db"], "pages/suggestions.py")
+    app.text_input(key="semantic").input("현장 경험이 있는 인공지능 인재를 길러 주세요").run()
+    table = _table(app)
+    assert 0 < len(table) <= 20
+    similarities = table["유사도"].tolist()
+    assert similarities == sorted(similarities, reverse=True)
+    assert "제조현장 경험을 갖춘 AI 전문인력 양성" in table["건의"].head(3).tolist()
+
+
+def test_a_suggestion_opens_its_source_sentence(monkeypatch, stored) -> None:
+    frame = stored["suggestions"]
+    seed_row = frame[frame["document"] == SEED_NAME].iloc[0]
+    app = _page(monkeypatch, stored["db"], "pages/suggestions.py")
+    app.selectbox(key="source_choice").set_value(seed_row["suggestion_id"]).run()
+    page = _all_text(app)
+    assert f"<mark>{seed_row['text']}</mark>" in page
+    assert SEED_NAME in page
+    assert "2025-08-14" in page and "㈜아이디모드" in page
+
+
+def test_the_theme_page_opens_its_suggestions(monkeypatch, stored) -> None:
+    overview = stored["overview"]
+    theme = overview[~overview.is_unassigned].iloc[0]
+    app = _page(monkeypatch, stored["db"], "pages/themes.py")
+    app.button(key=f"open_theme_{theme.theme_id}").click().run()
+    assert [t.value for t in app.title] == ["건의 탐색"]
+    assert _count(app) == theme["size"]
+
+
+# --- 추이 분석, 투어 상세 ----------------------------------------------------------------------------
+
+
+def test_trends_flag_recurring_demands(monkeypatch, stored) -> None:
+    overview = stored["overview"]
+    themed = overview[~overview.is_unassigned]
+    app = _page(monkeypatch, stored["db"], "pages/trends.py")
+    assert len(app.get("vega_lite_chart")) >= 2  # heatmap and timeline
+    app.slider(key="recurring_min_tours").set_value(1).run()
+    recurring = app.dataframe[0].value
+    assert set(recurring["테마"]) == set(themed["label"])
+    most = int(themed["tours"].max())
+    app.slider(key="recurring_min_tours").set_value(most).run()
+    assert set(app.dataframe[0].value["테마"]) == set(themed[themed["tours"] >= most]["label"])
+
+
+def test_tour_page_shows_one_tour_and_what_recurs(monkeypatch, stored) -> None:
+    tours = stored["tours"]
+    seed = tours[tours["company"] == "㈜아이디모드"].iloc[0]
+    app = _page(monkeypatch, stored["db"], "pages/tours.py")
+    app.selectbox(key="tour_choice").set_value(seed["tour_id"]).run()
+    assert not app.exception
+    page = _all_text(app)
+    assert "편직의류 가공업" in page and "서울 금천구" in page
+    assert SEED_NAME in page
+    assert "제조현장 경험을 갖춘 AI 전문인력 양성" in page
+    assert "이전 투어" in page  # the seed (2025) repeats themes raised on the 2024 tours
+
+
+# --- 브리핑 -------------------------------------------------------------------------------------
+
+
+def test_briefing_page_and_exports_carry_the_same_content(monkeypatch, stored, flow_run) -> None:
+    app = _page(monkeypatch, stored["db"], "pages/briefing.py")
+    period = app.date_input(key="briefing_period").value
+    shown = "\n".join(m.value for m in app.markdown)
+    with open_for_reading(flow_run["db_path"]) as con:
+        ids, matrix = queries.suggestion_vectors(con, "usem3")
+        brief = briefing.build_briefing(
+            queries.all_suggestions(con),
+            dict(zip(ids, matrix, strict=True)),
+            queries.theme_overview(con),
+            *period,
+        )
+    markdown = briefing.to_markdown(brief)
+    assert markdown.strip() in shown
+    assert brief.themes and all(len(t.quotes) >= 2 or t.count < 2 for t in brief.themes)
+
+    document = docx.Document(io.BytesIO(briefing.to_docx(brief)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    for theme in brief.themes:
+        assert theme.label in text and theme.label in markdown
+        for quote in theme.quotes:
+            assert quote.text in text and quote.source in text and quote.source in markdown
+    assert document.styles["Normal"].element.rPr.rFonts.get(docx.oxml.ns.qn("w:eastAsia")) == "NanumGothic"
+
+
+def test_briefing_for_a_period_without_suggestions_says_so(monkeypatch, stored) -> None:
+    app = _page(monkeypatch, stored["db"], "pages/briefing.py")
+    first = app.date_input(key="briefing_period").value[0]
+    app.date_input(key="briefing_period").set_value((first, first)).run()
+    tours = stored["tours"].dropna(subset=["tour_name"])
+    latest = tours.sort_values("tour_date").iloc[-1]
+    assert latest["tour_date"].date() != first, "the chosen tour did not happen on the chosen day"
+    app.multiselect(key="briefing_tours").set_value([latest["tour_name"]]).run()
+    assert not app.exception
+    assert any("건의가 없습니다" in i.value for i in app.info)
+    assert not any("## 1." in m.value for m in app.markdown)
+
+
+# --- personal data and empty states ----------------------------------------------------------------
+
+
+def test_no_page_or_export_shows_a_phone_number_or_email(monkeypatch, stored) -> None:
+    raw = "\n".join(stored["suggestions"]["text"])
+    assert "010-****-****" in raw, "the sample holds a masked phone number, so this test can fail"
+    for page in (
+        "pages/themes.py",
+        "pages/suggestions.py",
+        "pages/trends.py",
+        "pages/tours.py",
+        "pages/briefing.py",
+    ):
+        app = _page(monkeypatch, stored["db"], page)
+        if page == "pages/suggestions.py":
+            masked = stored["suggestions"][
+                stored["suggestions"]["text"].str.contains(r"\*\*\*\*", regex=True)
+            ]
+            app.selectbox(key="source_choice").set_value(masked["suggestion_id"].iloc[0]).run()
+        text = _all_text(app)
+        assert not UNMASKED_PHONE.search(text), page
+        assert not UNMASKED_EMAIL.search(text), page
+    brief = briefing.build_briefing(
+        stored["suggestions"],
+        {},
+        stored["overview"],
+        pd.Timestamp("2000-01-01").date(),
+        pd.Timestamp("2100-01-01").date(),
+    )
+    exported = briefing.to_markdown(brief) + "\n".join(
+        p.text for p in docx.Document(io.BytesIO(briefing.to_docx(brief))).paragraphs
+    )
+    assert not UNMASKED_PHONE.search(exported) and not UNMASKED_EMAIL.search(exported)
+
+
+@pytest.mark.parametrize(
+    "page", ["pages/suggestions.py", "pages/trends.py", "pages/tours.py", "pages/briefing.py"]
+)
+def test_every_page_explains_a_missing_warehouse(monkeypatch, tmp_path, page) -> None:
+    app = _page(monkeypatch, tmp_path / "none.duckdb", page)
+    assert any("pipeline" in i.value for i in app.info)
