@@ -16,6 +16,7 @@ import csv
 import json
 import os
 import resource
+import shutil
 import statistics
 import sys
 import time
@@ -83,6 +84,7 @@ def build_warehouse(rebuild: bool, limit: int | None) -> Path:
 
     for stale in CACHE.glob("explorer.duckdb*"):
         stale.unlink()
+    shutil.rmtree(CACHE / "forms", ignore_errors=True)
     tours = write_forms(CACHE / "forms", limit)
     configure_prefect(CACHE / "state")
     from flows.pipeline import pipeline
