@@ -22,7 +22,7 @@ class IngestSettings:
 
 @dataclass(frozen=True)
 class AnalysisSettings:
-    tagger: str = "kiwi"
+    tagger: str = "komoran"
 
 
 @dataclass(frozen=True)
