@@ -153,3 +153,12 @@ def filter_options(db: str) -> dict[str, list[str]]:
         column: sorted(frame[column].dropna().unique().tolist())
         for column in ("theme", "tour_name", "organisation", "industry", "region")
     }
+
+
+def require_warehouse() -> str:
+    """The warehouse path for a page; when it cannot be read, the page says why and stops."""
+    problem = available()
+    if problem:
+        st.info(problem)
+        st.stop()
+    return str(db_path())

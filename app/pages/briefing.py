@@ -7,12 +7,7 @@ import streamlit as st
 from app import briefing, data, models
 
 st.title("브리핑")
-problem = data.available()
-if problem:
-    st.info(problem)
-    st.stop()
-
-db = str(data.db_path())
+db = data.require_warehouse()
 suggestions = data.all_suggestions(db)
 dates = suggestions["raised_on"].dropna()
 if dates.empty:

@@ -9,12 +9,7 @@ from app import data, models, search
 from app.source import show_source
 
 st.title("건의 탐색")
-problem = data.available()
-if problem:
-    st.info(problem)
-    st.stop()
-
-db = str(data.db_path())
+db = data.require_warehouse()
 frame = data.all_suggestions(db)
 if frame.empty:
     st.info("아직 건의가 없습니다. 문서를 추가하고 `fieldvoice pipeline`을 실행하세요.")

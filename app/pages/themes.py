@@ -12,12 +12,7 @@ EXAMPLES_PER_THEME = 5
 st.title("테마 개요")
 st.caption("정책현장투어에서 나온 건의사항을 주제별로 묶었습니다. 연락처와 이메일은 가려져 있습니다.")
 
-problem = data.available()
-if problem:
-    st.info(problem)
-    st.stop()
-
-db = str(data.db_path())
+db = data.require_warehouse()
 summary = data.summary(db)
 columns = st.columns(4)
 for column, (label, key) in zip(

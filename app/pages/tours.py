@@ -9,12 +9,7 @@ from app import data
 from app.source import show_source
 
 st.title("투어 상세")
-problem = data.available()
-if problem:
-    st.info(problem)
-    st.stop()
-
-db = str(data.db_path())
+db = data.require_warehouse()
 tours = data.tour_list(db)
 if tours.empty:
     st.info("아직 투어가 없습니다. 문서를 추가하고 `fieldvoice pipeline`을 실행하세요.")

@@ -10,12 +10,7 @@ import streamlit as st
 from app import charts, data
 
 st.title("추이 분석")
-problem = data.available()
-if problem:
-    st.info(problem)
-    st.stop()
-
-db = str(data.db_path())
+db = data.require_warehouse()
 counts = data.theme_tour_counts(db)
 overview = data.theme_overview(db)
 if counts.empty:
