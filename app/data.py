@@ -37,9 +37,14 @@ def _read(query: Callable[..., Any], *args: Any) -> Any:
         return query(con, *args)
 
 
-def _cached(fn: F) -> F:
-    """st.cache_data, and a clear message instead of a traceback when the warehouse is busy."""
-    cached = st.cache_data(ttl=30, show_spinner=False)(fn)
+def _cached(fn: F, shared: bool = False) -> F:
+    """st.cache_data, and a clear message instead of a traceback when the warehouse is busy.
+
+    `shared` results (large frames) come from st.cache_resource instead: one object for every
+    session, not a copy per call, so callers must not modify them.
+    """
+    cache = st.cache_resource if shared else st.cache_data
+    cached = cache(ttl=30, show_spinner=False)(fn)
 
     @functools.wraps(fn)
     def page_safe(*args: Any) -> Any:
@@ -86,9 +91,11 @@ def theme_suggestions(db: str, theme_id: int, limit: int | None = None) -> pd.Da
     return _read(queries.theme_suggestions, theme_id, limit)
 
 
-@_cached
-def all_suggestions(db: str) -> pd.DataFrame:
+def _all_suggestions(db: str) -> pd.DataFrame:
     return _read(queries.all_suggestions)
+
+
+all_suggestions = _cached(_all_suggestions, shared=True)  # 70,000 rows: shared, never copied
 
 
 @_cached

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app import models
+
 st.set_page_config(page_title="현장의 목소리", page_icon=":material/record_voice_over:", layout="wide")
 st.markdown(
     "<style>html, body, [class*='css'] {font-family: 'NanumGothic', 'Noto Sans KR', sans-serif;}"
@@ -19,4 +21,5 @@ pages = [
     st.Page("pages/tours.py", title="투어 상세", icon=":material/factory:"),
     st.Page("pages/briefing.py", title="브리핑", icon=":material/summarize:"),
 ]
+models.warm_up_embedder(models.configured_model())  # in the background, once per server
 st.navigation(pages).run()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import streamlit as st
 
@@ -13,6 +15,11 @@ def _tagger(name: str):
     from nlp.tagging import load_tagger
 
     return load_tagger(name)
+
+
+def warm_up_tagger() -> None:
+    """Load the tagger (konlpy starts a JVM) when the search page first opens, not on the first search."""
+    _tagger(load_settings().analysis.tagger)
 
 
 def query_nouns(query: str) -> list[str]:
@@ -30,6 +37,16 @@ def _embedder(model: str):
 def embed_query(query: str, model: str) -> np.ndarray:
     vector = _embedder(model).encode([query], normalize_embeddings=True, convert_to_numpy=True)
     return np.asarray(vector[0], dtype=np.float32)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_embedder(model: str) -> threading.Thread:
+    """Load the embedding model in the background once per server, so the first semantic search is quick."""
+    from nlp.embedding import load_embedder
+
+    thread = threading.Thread(target=load_embedder, args=(model,), name="fieldvoice-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def configured_model() -> str:

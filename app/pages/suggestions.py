@@ -17,6 +17,7 @@ if frame.empty:
 
 
 options = data.filter_options(db)
+models.warm_up_tagger()
 MAX_ROWS = 1000
 
 
@@ -71,7 +72,8 @@ if sentence.strip():
         st.warning(f"'{model}' 모델로 만든 임베딩이 없습니다. 파이프라인을 다시 실행하세요.")
     else:
         ranked = search.most_similar(ids, matrix, models.embed_query(sentence, model), top=20)
-        results = ranked.merge(results, on="suggestion_id", how="inner")
+        hits = results[results["suggestion_id"].isin(ranked["suggestion_id"])]
+        results = ranked.merge(hits, on="suggestion_id", how="inner")
         similarity = "similarity"
 
 if results.empty:
