@@ -247,7 +247,7 @@ BAD_FILES = {
     "binary.txt": "바이너리",
     "broken.xlsx": "잘린",
     "보도자료_사본.txt": SEED_NAME,  # a duplicate's reason names the first file
-    "notes.pdf": ".pdf",
+    "notes.pdf": "PDF",  # a corrupt PDF
 }
 GOOD_FILES = [
     SEED_NAME,

@@ -337,7 +337,7 @@ def cli_run(tmp_path_factory) -> dict[str, object]:
     write_seed(data, year=2026)
     (data / "empty.txt").write_bytes(b"")
     (data / "binary.txt").write_bytes(binary_bytes())
-    (data / "notes.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (data / "notes.ppt").write_bytes(b"%PDF-1.4\n%%EOF\n")
     db = base / "cli.duckdb"
     return {"data": data, "db": db, "result": _cli("pipeline", "--data", str(data), "--db", str(db))}
 
@@ -345,7 +345,7 @@ def cli_run(tmp_path_factory) -> dict[str, object]:
 def test_cli_pipeline_succeeds_and_names_rejected_files(cli_run) -> None:
     result = cli_run["result"]
     assert result.returncode == 0, result.stderr[-3000:]
-    for name in ("empty.txt", "binary.txt", "notes.pdf"):
+    for name in ("empty.txt", "binary.txt", "notes.ppt"):
         assert name in result.stdout
     assert "거부된 파일 3건" in result.stdout
     assert f"새 건의 {len(SEED_SUGGESTIONS)}건" in result.stdout
@@ -362,7 +362,7 @@ def test_cli_errors_prints_one_line_per_rejected_file(cli_run) -> None:
     assert len(lines) == len(rows) == 3
     assert "빈 파일" in rows["empty.txt"]
     assert "바이너리" in rows["binary.txt"]
-    assert "지원하지 않는 형식" in rows["notes.pdf"]
+    assert "지원하지 않는 형식" in rows["notes.ppt"]
 
 
 def test_cli_errors_on_the_flow_warehouse(flow_run) -> None:

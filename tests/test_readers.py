@@ -75,7 +75,7 @@ def test_binary_bytes_named_txt_are_refused(tmp_path: Path) -> None:
     assert "바이너리" in _reason(tmp_path, "사진.txt", binary_bytes())
 
 
-@pytest.mark.parametrize("name", ["보고서.pdf", "회의록.hwp", "확장자없음"])
+@pytest.mark.parametrize("name", ["발표자료.ppt", "사진.jpg", "확장자없음"])
 def test_unknown_extension_is_refused_as_unsupported_format(tmp_path: Path, name: str) -> None:
     reason = _reason(tmp_path, name, TEXT.encode("utf-8"))
     assert "지원하지 않는 형식" in reason

@@ -16,25 +16,28 @@ if dates.empty:
 
 first, last = dates.min().date(), dates.max().date()
 period = st.date_input("기간", (first, last), min_value=first, max_value=last, key="briefing_period")
-tours = st.multiselect(
-    "투어 (비우면 전체)", data.filter_options(db)["tour_name"], key="briefing_tours"
-)
+tours = st.multiselect("투어 (비우면 전체)", data.filter_options(db)["tour_name"], key="briefing_tours")
 if not (isinstance(period, tuple) and len(period) == 2):
     st.info("기간의 시작일과 종료일을 모두 고르세요.")
     st.stop()
 
 
-
 @st.cache_data(ttl=30, show_spinner="브리핑을 만드는 중…")
-def _briefing(db: str, start: object, end: object, tours: tuple[str, ...], model: str) -> tuple[str, bytes, bool]:
+def _briefing(
+    db: str, start: object, end: object, tours: tuple[str, ...], model: str
+) -> tuple[str, bytes, bool]:
     """(Markdown, DOCX bytes, has themes) for one choice of period and tours; both exports share one build."""
     ids, matrix = data.semantic_index(db, model)
     vectors = dict(zip(ids, matrix, strict=True)) if ids else {}
-    brief = briefing.build_briefing(data.all_suggestions(db), vectors, data.theme_overview(db), start, end, list(tours))
+    brief = briefing.build_briefing(
+        data.all_suggestions(db), vectors, data.theme_overview(db), start, end, list(tours)
+    )
     return briefing.to_markdown(brief), briefing.to_docx(brief), bool(brief.themes)
 
 
-markdown, docx_bytes, has_themes = _briefing(db, period[0], period[1], tuple(tours), models.configured_model())
+markdown, docx_bytes, has_themes = _briefing(
+    db, period[0], period[1], tuple(tours), models.configured_model()
+)
 left, right = st.columns(2)
 left.download_button("Markdown 내려받기", markdown, file_name="fieldvoice-briefing.md", mime="text/markdown")
 right.download_button(

@@ -83,7 +83,11 @@ if results.empty:
 st.caption(
     f"건의 {len(results):,}건"
     + (" (의미가 가까운 순)" if similarity else "")
-    + (f" · 최근 {MAX_ROWS:,}건만 표로 보여 줍니다. 필터나 검색으로 좁혀 보세요." if len(results) > MAX_ROWS else "")
+    + (
+        f" · 최근 {MAX_ROWS:,}건만 표로 보여 줍니다. 필터나 검색으로 좁혀 보세요."
+        if len(results) > MAX_ROWS
+        else ""
+    )
 )
 columns = ["text", "theme", "raised_on", "tour_name", "organisation", "industry", "region"]
 labels = {"text": "건의", "theme": "테마", "raised_on": "일자", "tour_name": "투어", "organisation": "소속",

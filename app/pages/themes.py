@@ -16,7 +16,9 @@ db = data.require_warehouse()
 summary = data.summary(db)
 columns = st.columns(4)
 for column, (label, key) in zip(
-    columns, [("투어", "tours"), ("문서", "documents"), ("건의", "suggestions"), ("테마", "themes")], strict=True
+    columns,
+    [("투어", "tours"), ("문서", "documents"), ("건의", "suggestions"), ("테마", "themes")],
+    strict=True,
 ):
     column.metric(label, f"{summary[key]:,}")
 
@@ -50,7 +52,12 @@ for theme in shown.itertuples():
         for example in group.itertuples():
             source = " · ".join(
                 str(part)
-                for part in (_day(example.raised_on), example.tour_name, example.company, example.organisation)
+                for part in (
+                    _day(example.raised_on),
+                    example.tour_name,
+                    example.company,
+                    example.organisation,
+                )
                 if part is not None and not pd.isna(part)
             )
             st.markdown(

@@ -8,21 +8,43 @@ from __future__ import annotations
 
 import tomllib
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from nlp.hashing import content_hash
 from nlp.readers.docx_reader import read_docx
 from nlp.readers.errors import DocumentError
-from nlp.readers.tables import read_csv, read_xlsx
+from nlp.readers.hwp_reader import OLE_MAGIC, read_hwp
+from nlp.readers.hwpx_reader import read_hwpx
+from nlp.readers.pdf_reader import PDF_MAGIC, read_pdf
+from nlp.readers.tables import TableRenderer, read_csv, read_xlsx
 from nlp.readers.text_encoding import decode_text
 from nlp.records import ParsedDocument
 
 __all__ = ["SUPPORTED_SUFFIXES", "DocumentError", "discover_documents", "read_document", "read_sidecar"]
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".csv", ".docx", ".xlsx"}
+SUPPORTED_SUFFIXES = {".txt", ".md", ".csv", ".docx", ".xlsx", ".hwp", ".hwpx", ".pdf"}
 SIDECAR_SUFFIX = ".meta.toml"
 _FOLDER_NOTES = {"readme.md", "readme.txt"}
+
+
+_BINARY_READERS: dict[str, Callable[[bytes], TableRenderer]] = {
+    ".docx": read_docx,
+    ".xlsx": read_xlsx,
+    ".hwp": read_hwp,
+    ".hwpx": read_hwpx,
+    ".pdf": read_pdf,
+}
+
+
+def _content_matches(suffix: str, path: Path, data: bytes) -> bool:
+    """Magic bytes first: a renamed or truncated file gets a clear reason, not a parser crash."""
+    if suffix == ".hwp":
+        return data.startswith(OLE_MAGIC)
+    if suffix == ".pdf":
+        return data.startswith(PDF_MAGIC)
+    return zipfile.is_zipfile(path)
 
 
 def discover_documents(data_dir: Path) -> list[Path]:
@@ -67,10 +89,12 @@ def read_document(path: Path, max_bytes: int, display_path: str | None = None) -
         raise DocumentError("빈 파일입니다 (내용 없음)")
     encoding: str | None = None
     rows = ()
-    if suffix in {".docx", ".xlsx"}:
-        if not zipfile.is_zipfile(path):
-            raise DocumentError(f"{suffix[1:].upper()} 파일이 아니거나 잘린 파일입니다 (ZIP 구조가 없음)")
-        renderer = read_docx(data) if suffix == ".docx" else read_xlsx(data)
+    if suffix in _BINARY_READERS:
+        if not _content_matches(suffix, path, data):
+            raise DocumentError(
+                f"{suffix[1:].upper()} 파일이 아니거나 잘린 파일입니다 (내용이 확장자 {suffix}와 맞지 않음)"
+            )
+        renderer = _BINARY_READERS[suffix](data)
         text, rows = renderer.text, tuple(renderer.rows)
     else:
         text, encoding = decode_text(data)
