@@ -18,7 +18,9 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_tit
         alt.Chart(frame)
         .mark_rect()
         .encode(
-            x=alt.X(f"{x}:N", title=x_title, sort=list(dict.fromkeys(frame[x]))),
+            x=alt.X(
+                f"{x}:N", title=x_title, sort=list(dict.fromkeys(frame[x])), axis=alt.Axis(labelLimit=220)
+            ),
             y=alt.Y(f"{y}:N", title=y_title),
             color=alt.Color(f"{value}:Q", title="건의 수", scale=alt.Scale(scheme="oranges")),
             tooltip=[x, y, value],
@@ -32,7 +34,7 @@ def timeline(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("period:T", title="기간"),
+            x=alt.X("period:T", title="기간", axis=alt.Axis(format="%Y-%m")),
             y=alt.Y("suggestions:Q", title="건의 수"),
             color=alt.Color("theme:N", title="테마"),
             tooltip=["theme", "period", "suggestions"],

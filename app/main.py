@@ -15,11 +15,11 @@ st.markdown(
 )
 
 pages = [
-    st.Page("pages/themes.py", title="테마 개요", icon=":material/hub:", default=True),
-    st.Page("pages/suggestions.py", title="건의 탐색", icon=":material/search:"),
-    st.Page("pages/trends.py", title="추이 분석", icon=":material/trending_up:"),
-    st.Page("pages/tours.py", title="투어 상세", icon=":material/factory:"),
-    st.Page("pages/briefing.py", title="브리핑", icon=":material/summarize:"),
+    st.Page("views/themes.py", title="테마 개요", icon=":material/hub:", default=True),
+    st.Page("views/suggestions.py", title="건의 탐색", icon=":material/search:"),
+    st.Page("views/trends.py", title="추이 분석", icon=":material/trending_up:"),
+    st.Page("views/tours.py", title="투어 상세", icon=":material/factory:"),
+    st.Page("views/briefing.py", title="브리핑", icon=":material/summarize:"),
 ]
 models.warm_up_embedder(models.configured_model())  # in the background, once per server
 st.navigation(pages).run()

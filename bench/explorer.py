@@ -113,11 +113,11 @@ def measure(db_path: Path) -> list[dict[str, object]]:
     app = str(PROJECT_ROOT / "app" / "main.py")
     rows = []
     for page, title in [
-        ("pages/themes.py", "테마 개요"),
-        ("pages/suggestions.py", "건의 탐색"),
-        ("pages/trends.py", "추이 분석"),
-        ("pages/tours.py", "투어 상세"),
-        ("pages/briefing.py", "브리핑"),
+        ("views/themes.py", "테마 개요"),
+        ("views/suggestions.py", "건의 탐색"),
+        ("views/trends.py", "추이 분석"),
+        ("views/tours.py", "투어 상세"),
+        ("views/briefing.py", "브리핑"),
     ]:
         at = AppTest.from_file(app, default_timeout=300)
         at.run()
@@ -132,7 +132,7 @@ def measure(db_path: Path) -> list[dict[str, object]]:
 
     at = AppTest.from_file(app, default_timeout=300)
     at.run()
-    at.switch_page("pages/suggestions.py").run()
+    at.switch_page("views/suggestions.py").run()
     theme = at.multiselect(key="filter_themes").options[0]
     rows.append(
         _interaction(

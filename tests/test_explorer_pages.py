@@ -70,7 +70,7 @@ def _all_text(app: AppTest) -> str:
 
 
 def test_suggestions_page_lists_every_current_suggestion(monkeypatch, stored) -> None:
-    app = _page(monkeypatch, stored["db"], "pages/suggestions.py")
+    app = _page(monkeypatch, stored["db"], "views/suggestions.py")
     assert [t.value for t in app.title] == ["건의 탐색"]
     assert _count(app) == len(stored["suggestions"])
     assert set(_table(app)["건의"]) == set(stored["suggestions"]["text"])
@@ -78,7 +78,7 @@ def test_suggestions_page_lists_every_current_suggestion(monkeypatch, stored) ->
 
 def test_filters_by_theme_region_and_period(monkeypatch, stored) -> None:
     frame = stored["suggestions"]
-    app = _page(monkeypatch, stored["db"], "pages/suggestions.py")
+    app = _page(monkeypatch, stored["db"], "views/suggestions.py")
     theme = frame["theme"].value_counts().index[0]
     app.multiselect(key="filter_themes").set_value([theme]).run()
     assert _count(app) == int((frame["theme"] == theme).sum())
@@ -97,7 +97,7 @@ def test_filters_by_theme_region_and_period(monkeypatch, stored) -> None:
 
 def test_keyword_search_sees_through_particles_and_compounds(monkeypatch, stored) -> None:
     texts = stored["suggestions"]["text"]
-    app = _page(monkeypatch, stored["db"], "pages/suggestions.py")
+    app = _page(monkeypatch, stored["db"], "views/suggestions.py")
     app.text_input(key="keyword").input("인력").run()
     found = set(_table(app)["건의"])
     assert "제조현장 경험을 갖춘 AI 전문인력 양성" in found  # 인력 finds 전문인력
@@ -110,7 +110,7 @@ def test_keyword_search_sees_through_particles_and_compounds(monkeypatch, stored
 
 
 def test_a_search_with_no_hits_says_so(monkeypatch, stored) -> None:
-    app = _page(monkeypatch, stored["db"], "pages/suggestions.py")
+    app = _page(monkeypatch, stored["db"], "views/suggestions.py")
     app.text_input(key="keyword").input("우주정거장").run()
     assert not app.exception
     assert any("조건에 맞는 건의가 없습니다" in i.value for i in app.info)
@@ -118,7 +118,7 @@ def test_a_search_with_no_hits_says_so(monkeypatch, stored) -> None:
 
 
 def test_semantic_search_ranks_by_meaning(monkeypatch, stored) -> None:
-    app = _page(monkeypatch, stored["db"], "pages/suggestions.py")
+    app = _page(monkeypatch, stored["db"], "views/suggestions.py")
     app.text_input(key="semantic").input("현장 경험이 있는 인공지능 인재를 길러 주세요").run()
     table = _table(app)
     assert 0 < len(table) <= 20
@@ -130,7 +130,7 @@ def test_semantic_search_ranks_by_meaning(monkeypatch, stored) -> None:
 def test_a_suggestion_opens_its_source_sentence(monkeypatch, stored) -> None:
     frame = stored["suggestions"]
     seed_row = frame[frame["document"] == SEED_NAME].iloc[0]
-    app = _page(monkeypatch, stored["db"], "pages/suggestions.py")
+    app = _page(monkeypatch, stored["db"], "views/suggestions.py")
     app.selectbox(key="source_choice").set_value(seed_row["suggestion_id"]).run()
     page = _all_text(app)
     assert f"<mark>{seed_row['text']}</mark>" in page
@@ -141,7 +141,7 @@ def test_a_suggestion_opens_its_source_sentence(monkeypatch, stored) -> None:
 def test_the_theme_page_opens_its_suggestions(monkeypatch, stored) -> None:
     overview = stored["overview"]
     theme = overview[~overview.is_unassigned].iloc[0]
-    app = _page(monkeypatch, stored["db"], "pages/themes.py")
+    app = _page(monkeypatch, stored["db"], "views/themes.py")
     app.button(key=f"open_theme_{theme.theme_id}").click().run()
     assert [t.value for t in app.title] == ["건의 탐색"]
     assert _count(app) == theme["size"]
@@ -153,7 +153,7 @@ def test_the_theme_page_opens_its_suggestions(monkeypatch, stored) -> None:
 def test_trends_flag_recurring_demands(monkeypatch, stored) -> None:
     overview = stored["overview"]
     themed = overview[~overview.is_unassigned]
-    app = _page(monkeypatch, stored["db"], "pages/trends.py")
+    app = _page(monkeypatch, stored["db"], "views/trends.py")
     assert len(app.get("vega_lite_chart")) >= 2  # heatmap and timeline
     app.slider(key="recurring_min_tours").set_value(1).run()
     recurring = app.dataframe[0].value
@@ -166,7 +166,7 @@ def test_trends_flag_recurring_demands(monkeypatch, stored) -> None:
 def test_tour_page_shows_one_tour_and_what_recurs(monkeypatch, stored) -> None:
     tours = stored["tours"]
     seed = tours[tours["company"] == "㈜아이디모드"].iloc[0]
-    app = _page(monkeypatch, stored["db"], "pages/tours.py")
+    app = _page(monkeypatch, stored["db"], "views/tours.py")
     app.selectbox(key="tour_choice").set_value(seed["tour_id"]).run()
     assert not app.exception
     page = _all_text(app)
@@ -180,7 +180,7 @@ def test_tour_page_shows_one_tour_and_what_recurs(monkeypatch, stored) -> None:
 
 
 def test_briefing_page_and_exports_carry_the_same_content(monkeypatch, stored, flow_run) -> None:
-    app = _page(monkeypatch, stored["db"], "pages/briefing.py")
+    app = _page(monkeypatch, stored["db"], "views/briefing.py")
     period = app.date_input(key="briefing_period").value
     shown = "\n".join(m.value for m in app.markdown)
     with open_for_reading(flow_run["db_path"]) as con:
@@ -205,7 +205,7 @@ def test_briefing_page_and_exports_carry_the_same_content(monkeypatch, stored, f
 
 
 def test_briefing_for_a_period_without_suggestions_says_so(monkeypatch, stored) -> None:
-    app = _page(monkeypatch, stored["db"], "pages/briefing.py")
+    app = _page(monkeypatch, stored["db"], "views/briefing.py")
     first = app.date_input(key="briefing_period").value[0]
     app.date_input(key="briefing_period").set_value((first, first)).run()
     tours = stored["tours"].dropna(subset=["tour_name"])
@@ -224,14 +224,14 @@ def test_no_page_or_export_shows_a_phone_number_or_email(monkeypatch, stored) ->
     raw = "\n".join(stored["suggestions"]["text"])
     assert "010-****-****" in raw, "the sample holds a masked phone number, so this test can fail"
     for page in (
-        "pages/themes.py",
-        "pages/suggestions.py",
-        "pages/trends.py",
-        "pages/tours.py",
-        "pages/briefing.py",
+        "views/themes.py",
+        "views/suggestions.py",
+        "views/trends.py",
+        "views/tours.py",
+        "views/briefing.py",
     ):
         app = _page(monkeypatch, stored["db"], page)
-        if page == "pages/suggestions.py":
+        if page == "views/suggestions.py":
             masked = stored["suggestions"][
                 stored["suggestions"]["text"].str.contains(r"\*\*\*\*", regex=True)
             ]
@@ -253,7 +253,7 @@ def test_no_page_or_export_shows_a_phone_number_or_email(monkeypatch, stored) ->
 
 
 @pytest.mark.parametrize(
-    "page", ["pages/suggestions.py", "pages/trends.py", "pages/tours.py", "pages/briefing.py"]
+    "page", ["views/suggestions.py", "views/trends.py", "views/tours.py", "views/briefing.py"]
 )
 def test_every_page_explains_a_missing_warehouse(monkeypatch, tmp_path, page) -> None:
     app = _page(monkeypatch, tmp_path / "none.duckdb", page)

@@ -66,4 +66,4 @@ for theme in shown.itertuples():
             )
         if st.button("이 테마의 건의 모두 보기", key=f"open_theme_{theme.theme_id}"):
             st.session_state["theme_filter"] = theme.label
-            st.switch_page("pages/suggestions.py")
+            st.switch_page("views/suggestions.py")

@@ -49,6 +49,10 @@ else:
         ),
         hide_index=True,
         width="stretch",
+        column_config={
+            "처음": st.column_config.DateColumn(format="YYYY-MM-DD"),
+            "최근": st.column_config.DateColumn(format="YYYY-MM-DD"),
+        },
     )
 
 st.subheader("떠오르는 테마와 새 테마")
