@@ -169,3 +169,8 @@ def require_warehouse() -> str:
         st.info(problem)
         st.stop()
     return str(db_path())
+
+
+@_cached
+def rejected_files(db: str) -> pd.DataFrame:
+    return _read(queries.rejected_files)
