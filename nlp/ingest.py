@@ -9,6 +9,7 @@ file and the reason, and the rest of the batch goes on.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -43,6 +44,17 @@ def ingest_folder(
     seen_now: dict[str, str] = {}
     for path in discover_documents(data_dir):
         name = path.relative_to(data_dir).as_posix()
+        if any(unicodedata.category(ch) == "Cc" for ch in name):
+            shown = "".join(
+                ch.encode("unicode_escape").decode() if unicodedata.category(ch) == "Cc" else ch
+                for ch in name
+            )
+            result.rejections.append(
+                Rejection(shown, "파일 이름에 제어 문자가 있습니다 (이름을 바꿔 다시 올려 주세요)")
+            )
+            if on_file:
+                on_file(shown, "거부: 파일 이름에 제어 문자")
+            continue
         outcome = _ingest_one(path, name, stored, current_paths, seen_now, max_bytes, result)
         if on_file:
             on_file(name, outcome)
