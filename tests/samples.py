@@ -272,21 +272,23 @@ def make_flow_folder(folder: Path) -> Path:
     return folder
 
 
+TABLES = (
+    "runs",
+    "tours",
+    "documents",
+    "rejections",
+    "suggestions",
+    "embeddings",
+    "themes",
+    "suggestion_themes",
+)
+
+
 def table_counts(db_path: Path) -> dict[str, int]:
     import duckdb
 
-    tables = (
-        "runs",
-        "tours",
-        "documents",
-        "rejections",
-        "suggestions",
-        "embeddings",
-        "themes",
-        "suggestion_themes",
-    )
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
     finally:
         con.close()

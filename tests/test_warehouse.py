@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
-from samples import write_minutes, write_seed
+from samples import TABLES, write_minutes, write_seed
 
 from nlp.extraction import extract_tours_and_suggestions
 from nlp.hashing import short_hash
@@ -26,17 +26,6 @@ from warehouse.connection import (
     migrations,
     open_for_reading,
     open_for_writing,
-)
-
-TABLES = (
-    "runs",
-    "tours",
-    "documents",
-    "rejections",
-    "suggestions",
-    "embeddings",
-    "themes",
-    "suggestion_themes",
 )
 
 
