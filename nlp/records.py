@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from nlp.hashing import short_hash
+
 
 @dataclass(frozen=True)
 class TableRow:
@@ -59,8 +61,6 @@ class TourMetadata:
     @property
     def tour_id(self) -> str:
         """Stable id: the same visit reported by a press release and by minutes is one tour."""
-        from nlp.hashing import short_hash
-
         who = self.company or self.place or self.tour_name or "?"
         return short_hash(f"{self.date}|{who}")
 
