@@ -14,7 +14,11 @@ from nlp.readers.tables import TableRenderer
 from nlp.records import ParsedDocument, Suggestion
 from nlp.splitting import split_into_suggestions
 
-SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized: the same 200 examples on every run, so CI never fails by luck; run with
+# locally, drop `derandomize` to explore new examples (it found a non-idempotent e-mail mask once).
+SETTINGS = settings(
+    max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 
 # --- strategies -----------------------------------------------------------------------------------
 
