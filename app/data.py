@@ -37,14 +37,14 @@ def _read(query: Callable[..., Any], *args: Any) -> Any:
         return query(con, *args)
 
 
-def _cached(fn: F, shared: bool = False) -> F:
+def _cached(fn: F, shared: bool = False, ttl: int = 30) -> F:
     """st.cache_data, and a clear message instead of a traceback when the warehouse is busy.
 
     `shared` results (large frames) come from st.cache_resource instead: one object for every
     session, not a copy per call, so callers must not modify them.
     """
     cache = st.cache_resource if shared else st.cache_data
-    cached = cache(ttl=30, show_spinner=False)(fn)
+    cached = cache(ttl=ttl, show_spinner=False)(fn)
 
     @functools.wraps(fn)
     def page_safe(*args: Any) -> Any:
@@ -58,22 +58,6 @@ def _cached(fn: F, shared: bool = False) -> F:
             st.stop()
 
     return page_safe  # type: ignore[return-value]
-
-
-def available() -> str | None:
-    """None when the warehouse can be read, else a Korean message saying why not."""
-    try:
-        _summary(str(db_path()))
-    except WarehouseMissing:
-        return NO_DATA
-    except WarehouseUnavailable:
-        return REFRESHING
-    return None
-
-
-@st.cache_data(ttl=30, show_spinner=False)
-def _summary(db: str) -> dict[str, object]:
-    return _read(queries.warehouse_summary)
 
 
 @_cached
@@ -133,18 +117,12 @@ def tour_suggestions(db: str, tour_id: str) -> pd.DataFrame:
     return _read(queries.tour_suggestions, tour_id)
 
 
-@st.cache_resource(ttl=300, show_spinner="의미 검색 색인을 불러오는 중…")
 def _semantic_index(db: str, model: str) -> tuple[list[str], Any]:
     return _read(queries.suggestion_vectors, model)
 
 
-def semantic_index(db: str, model: str) -> tuple[list[str], Any]:
-    """Ids and vectors of every current suggestion for `model`, kept in memory: one matrix product per search."""
-    try:
-        return _semantic_index(db, model)
-    except WarehouseUnavailable:
-        st.info(REFRESHING)
-        st.stop()
+# Ids and vectors of every current suggestion for a model, kept in memory: one matrix product per search.
+semantic_index = _cached(_semantic_index, shared=True, ttl=300)
 
 
 @_cached
@@ -164,11 +142,9 @@ def filter_options(db: str) -> dict[str, list[str]]:
 
 def require_warehouse() -> str:
     """The warehouse path for a page; when it cannot be read, the page says why and stops."""
-    problem = available()
-    if problem:
-        st.info(problem)
-        st.stop()
-    return str(db_path())
+    db = str(db_path())
+    summary(db)
+    return db
 
 
 @_cached
