@@ -38,7 +38,6 @@ class ClusteringSettings:
     n_neighbors: int = 15
     min_cluster_size: int = 0
     noise: str = "reassign"
-    reassign_min_similarity: float = 0.35
     seed: int = 42
 
 

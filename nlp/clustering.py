@@ -2,8 +2,11 @@
 
 HDBSCAN leaves points that sit between dense regions as noise. Policy staff should not lose a
 suggestion because it was phrased unusually, so by default a noise point joins the theme whose
-centroid it is closest to, when that closeness (cosine, in the original embedding space)
-reaches `reassign_min_similarity`; the rest stay visible as 미분류 (label -1).
+centroid it is closest to, when it lies within that theme's radius (no farther from the centroid,
+by cosine in the original embedding space, than the theme's own farthest member); the rest stay
+visible as 미분류 (label -1). The radius adapts to each model's scale of similarities (USE spreads
+them over 0-1, e5 packs them into 0.7-1), so no threshold has to be set per model; the same rule
+decides whether a new suggestion joins an existing theme in an incremental run (`nlp.identity`).
 Fixed seeds make the same input give the same themes.
 """
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -92,19 +96,40 @@ def density_clusters(points: np.ndarray, min_cluster_size: int) -> np.ndarray:
     return clusterer.fit_predict(points).astype(int)
 
 
-def reassign_noise(vectors: np.ndarray, labels: np.ndarray, min_similarity: float) -> np.ndarray:
-    """Move noise points to the nearest theme centroid when cosine similarity >= `min_similarity`."""
-    clusters = sorted(set(labels.tolist()) - {NOISE})
-    noise = np.flatnonzero(labels == NOISE)
-    if not clusters or len(noise) == 0:
-        return labels
-    centroids = np.stack([vectors[labels == c].mean(axis=0) for c in clusters])
+@dataclass(frozen=True)
+class ThemeGeometry:
+    """Where each theme sits in embedding space: unit centroid and radius (lowest member cosine)."""
+
+    theme_ids: np.ndarray
+    centroids: np.ndarray
+    radius: np.ndarray
+
+    def nearest_within_radius(self, vectors: np.ndarray) -> np.ndarray:
+        """The theme each vector falls inside (nearest centroid, within its radius), else NOISE."""
+        if len(self.theme_ids) == 0 or len(vectors) == 0:
+            return np.full(len(vectors), NOISE, dtype=int)
+        similarity = vectors @ self.centroids.T
+        best = similarity.argmax(axis=1)
+        inside = similarity[np.arange(len(vectors)), best] >= self.radius[best]
+        return np.where(inside, self.theme_ids[best], NOISE).astype(int)
+
+
+def theme_geometry(vectors: np.ndarray, labels: np.ndarray) -> ThemeGeometry:
+    """Centroid and radius of every theme in `labels` (NOISE ignored)."""
+    theme_ids = np.array(sorted(set(labels.tolist()) - {NOISE}), dtype=int)
+    if len(theme_ids) == 0:
+        return ThemeGeometry(theme_ids, np.zeros((0, vectors.shape[1]), np.float32), np.zeros(0))
+    centroids = np.stack([vectors[labels == t].mean(axis=0) for t in theme_ids])
     centroids /= np.linalg.norm(centroids, axis=1, keepdims=True) + 1e-12
-    similarity = vectors[noise] @ centroids.T
-    best = similarity.argmax(axis=1)
-    close = similarity[np.arange(len(noise)), best] >= min_similarity
+    radius = np.array([(vectors[labels == t] @ c).min() for t, c in zip(theme_ids, centroids, strict=True)])
+    return ThemeGeometry(theme_ids, centroids, radius)
+
+
+def reassign_noise(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Move each noise point into the nearest theme when it lies within that theme's radius."""
+    noise = np.flatnonzero(labels == NOISE)
     result = labels.copy()
-    result[noise[close]] = np.asarray(clusters)[best[close]]
+    result[noise] = theme_geometry(vectors, labels).nearest_within_radius(vectors[noise])
     return result
 
 
@@ -115,7 +140,7 @@ def cluster_suggestions(vectors: np.ndarray, settings: ClusteringSettings) -> np
     size = settings.min_cluster_size or auto_min_cluster_size(len(vectors))
     labels = density_clusters(reduce_dimensions(vectors, settings), size)
     if settings.noise == "reassign":
-        labels = reassign_noise(vectors, labels, settings.reassign_min_similarity)
+        labels = reassign_noise(vectors, labels)
     elif settings.noise != "keep":
         raise ValueError(f"unknown noise policy {settings.noise!r}: choose 'reassign' or 'keep'")
     return _renumber_by_size(labels)

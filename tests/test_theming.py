@@ -116,12 +116,17 @@ def test_keep_noise_policy_never_assigns_more_than_reassign(corpus) -> None:
         cluster_suggestions(corpus["vectors"], ClusteringSettings(noise="drop"))
 
 
-def test_reassign_noise_only_when_close_enough() -> None:
-    vectors = np.array([[1, 0], [1, 0], [0.9, 0.436], [0, 1]], dtype=np.float32)
+def _unit(degrees: float) -> list[float]:
+    return [float(np.cos(np.radians(degrees))), float(np.sin(np.radians(degrees)))]
+
+
+def test_reassign_noise_only_within_the_theme_radius() -> None:
+    # Theme 0 spans 0-20 degrees (centroid at 10, radius 10 degrees): a point at 15 lies inside it,
+    # one at 30 does not, whatever the absolute cosine (30 degrees is still 0.87).
+    vectors = np.array([_unit(0), _unit(20), _unit(15), _unit(30)], dtype=np.float32)
     labels = np.array([0, 0, NOISE, NOISE])
-    result = reassign_noise(vectors, labels, min_similarity=0.35)
-    assert result.tolist() == [0, 0, 0, NOISE]
-    assert reassign_noise(vectors, labels, min_similarity=0.95).tolist() == [0, 0, NOISE, NOISE]
+    assert reassign_noise(vectors, labels).tolist() == [0, 0, 0, NOISE]
+    assert reassign_noise(vectors, np.full(4, NOISE)).tolist() == [NOISE] * 4
 
 
 def test_auto_min_cluster_size_grows_with_the_corpus() -> None:
