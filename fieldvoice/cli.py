@@ -1,8 +1,9 @@
 """`fieldvoice`: run the pipeline, serve the explorer, list rejected files.
 
-fieldvoice pipeline [--data DIR] [--db FILE]
+fieldvoice pipeline [--data DIR] [--db FILE] [--recluster]
 fieldvoice app [--db FILE] [--port N]
 fieldvoice errors [--db FILE]
+fieldvoice theme list|history|rename|merge|move|hide|unhide ... [--by NAME]   (staff curation)
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 from fieldvoice.config import PROJECT_ROOT, load_settings
+from fieldvoice.theme_commands import add_theme_commands, run_theme_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,6 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("pipeline", help="ingest documents, find themes, store them in DuckDB")
     run.add_argument("--data", type=Path, help="folder of input documents (default: data/raw)")
     run.add_argument("--db", type=Path, help="DuckDB file (default: .state/fieldvoice.duckdb)")
+    run.add_argument(
+        "--recluster",
+        action="store_true",
+        help="cluster every suggestion again (mapped onto the current themes) instead of adding to them",
+    )
 
     app = commands.add_parser("app", help="serve the explorer on 127.0.0.1")
     app.add_argument("--db", type=Path)
@@ -35,24 +42,32 @@ def main(argv: list[str] | None = None) -> int:
     errors = commands.add_parser("errors", help="list rejected files and why")
     errors.add_argument("--db", type=Path)
 
+    add_theme_commands(commands)
+
     args = parser.parse_args(argv)
     settings = load_settings(args.config)
     db_path = (args.db or settings.db_path).resolve()
     if args.command == "pipeline":
-        return _pipeline(args.data or settings.data_dir, db_path, args.config, settings.state_dir)
+        return _pipeline(
+            args.data or settings.data_dir, db_path, args.config, settings.state_dir, args.recluster
+        )
     if args.command == "app":
         return _app(db_path, args.port, args.config)
+    if args.command == "theme":
+        return run_theme_command(args, db_path)
     return _errors(db_path)
 
 
-def _pipeline(data_dir: Path, db_path: Path, config: Path | None, state_dir: Path) -> int:
+def _pipeline(data_dir: Path, db_path: Path, config: Path | None, state_dir: Path, recluster: bool) -> int:
     from flows.prefect_env import configure_prefect
 
     configure_prefect(state_dir)
     from flows.pipeline import pipeline
 
     try:
-        summary = pipeline(data_dir=data_dir.resolve(), db_path=db_path, config_file=config)
+        summary = pipeline(
+            data_dir=data_dir.resolve(), db_path=db_path, config_file=config, recluster=recluster
+        )
         gc.collect()  # release DuckDB objects held in cycles before interpreter teardown
     except Exception as exc:
         print(f"fieldvoice: 파이프라인 실패: {type(exc).__name__}: {exc}", file=sys.stderr)

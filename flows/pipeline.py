@@ -7,6 +7,7 @@ transaction), so the explorer can keep reading while the heavy work runs.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -17,13 +18,14 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from fieldvoice.config import Settings, load_settings
+from nlp.curation import Curation
 from nlp.embedding import embed_texts
 from nlp.extraction import extract_tours_and_suggestions
 from nlp.hashing import short_hash
 from nlp.ingest import IngestResult, ingest_folder
-from nlp.records import Suggestion, Theme
+from nlp.records import Suggestion
 from nlp.tagging import analyse_texts
-from nlp.theming import build_theme_set, theming_fingerprint
+from nlp.theming import PreviousThemes, ThemeSet, build_theme_set, settings_fingerprint, theming_fingerprint
 from warehouse import queries, store
 from warehouse.connection import open_for_writing
 
@@ -35,6 +37,9 @@ class WarehouseState:
     current_paths: dict[str, str]
     suggestions: pd.DataFrame  # every stored suggestion, superseded versions included
     fingerprint: str | None
+    settings_fingerprint: str | None
+    previous_themes: PreviousThemes | None
+    curations: list[Curation]
 
 
 @dataclass
@@ -45,6 +50,7 @@ class PipelineSummary:
     suggestions_new: int
     suggestions_total: int
     themes: int | None
+    theming_mode: str | None
     rejections: list[tuple[str, str]]
 
 
@@ -58,6 +64,9 @@ def open_run(db_path: Path, data_dir: Path, settings: Settings) -> WarehouseStat
             current_paths=queries.current_document_paths(con),
             suggestions=queries.stored_suggestions(con),
             fingerprint=queries.last_theme_fingerprint(con),
+            settings_fingerprint=queries.last_settings_fingerprint(con),
+            previous_themes=queries.previous_themes(con),
+            curations=queries.curation_log(con),
         )
 
 
@@ -107,11 +116,45 @@ def embed(texts: list[str], model: str, batch_size: int) -> np.ndarray:
 
 
 @task(name="theme", cache_policy=NO_CACHE)
-def theme(ids: list[str], vectors: np.ndarray, nouns: list[list[str]], settings: Settings) -> list[Theme]:
-    themes = build_theme_set(ids, vectors, nouns, settings.clustering, settings.taxonomy)
+def theme(
+    ids: list[str],
+    vectors: np.ndarray,
+    nouns: list[list[str]],
+    settings: Settings,
+    state: WarehouseState,
+    incremental: bool,
+) -> ThemeSet:
+    theme_set = build_theme_set(
+        ids,
+        vectors,
+        nouns,
+        settings.clustering,
+        settings.taxonomy,
+        previous=state.previous_themes,
+        curations=state.curations,
+        incremental=incremental,
+    )
+    themes = theme_set.themes
     unassigned = sum(t.size for t in themes if t.is_unassigned)
-    get_run_logger().info("테마 %d개, 미분류 %d건", sum(not t.is_unassigned for t in themes), unassigned)
-    return themes
+    relations = Counter(link.relation for link in theme_set.links)
+    get_run_logger().info(
+        "테마 %d개 (%s), 미분류 %d건; 새 테마 %d, 분할 %d, 병합 %d, 담당자 수정 %d건 재적용",
+        sum(not t.is_unassigned for t in themes),
+        _MODE_NAMES[theme_set.mode],
+        unassigned,
+        relations["new"],
+        relations["split"],
+        relations["merged"],
+        len(state.curations),
+    )
+    return theme_set
+
+
+_MODE_NAMES = {
+    "full": "전체 군집화",
+    "recluster": "전체 재군집화 후 기존 테마에 대응",
+    "incremental": "기존 테마에 추가",
+}
 
 
 @task(name="store", cache_policy=NO_CACHE)
@@ -122,9 +165,17 @@ def store_run(db_path: Path, run_id: int, output: store.RunOutput) -> None:
 
 @flow(name="fieldvoice-pipeline", log_prints=True)
 def pipeline(
-    data_dir: Path | None = None, db_path: Path | None = None, config_file: Path | None = None
+    data_dir: Path | None = None,
+    db_path: Path | None = None,
+    config_file: Path | None = None,
+    recluster: bool = False,
 ) -> dict[str, Any]:
-    """Process new documents in `data_dir` into the warehouse at `db_path`; return a summary."""
+    """Process new documents in `data_dir` into the warehouse at `db_path`; return a summary.
+
+    New suggestions join the existing themes (an incremental run) unless the theming settings
+    changed or `recluster` is set: then everything is clustered again and mapped onto the
+    existing themes, so theme ids, names and staff curation carry over either way.
+    """
     settings = load_settings(config_file)
     data_dir = Path(data_dir or settings.data_dir)
     db_path = Path(db_path or settings.db_path)
@@ -132,7 +183,7 @@ def pipeline(
         raise FileNotFoundError(f"data folder {data_dir} does not exist")
     state = open_run(db_path, data_dir, settings)
     try:
-        summary = _run(data_dir, db_path, settings, state)
+        summary = _run(data_dir, db_path, settings, state, recluster)
     except BaseException as exc:
         with open_for_writing(db_path) as con:
             store.fail_run(con, state.run_id, f"{type(exc).__name__}: {exc}")
@@ -140,7 +191,9 @@ def pipeline(
     return asdict(summary)
 
 
-def _run(data_dir: Path, db_path: Path, settings: Settings, state: WarehouseState) -> PipelineSummary:
+def _run(
+    data_dir: Path, db_path: Path, settings: Settings, state: WarehouseState, recluster: bool
+) -> PipelineSummary:
     ingested = ingest(data_dir, state, settings)
     tours, document_tours, new_suggestions = split(ingested)
     new_nouns = analyse([s.text for s in new_suggestions], settings.analysis.tagger)
@@ -159,6 +212,9 @@ def _run(data_dir: Path, db_path: Path, settings: Settings, state: WarehouseStat
     fingerprint = theming_fingerprint(
         ids, model, settings.analysis.tagger, settings.clustering, settings.taxonomy
     )
+    same_settings = settings_fingerprint(
+        model, settings.analysis.tagger, settings.clustering, settings.taxonomy
+    )
     output = store.RunOutput(
         documents=ingested.documents,
         document_tours=document_tours,
@@ -171,15 +227,22 @@ def _run(data_dir: Path, db_path: Path, settings: Settings, state: WarehouseStat
         nouns={s.suggestion_id: n for s, n in zip(new_suggestions, new_nouns, strict=True)},
         embedding_model=model,
         fingerprint=fingerprint,
+        settings_fingerprint=same_settings,
     )
-    if fingerprint != state.fingerprint:
+    if fingerprint != state.fingerprint or recluster:
         cached = load_cached_vectors(db_path, model, sorted(set(hashes)))
         missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}.items())
         fresh = embed([t for _, t in missing], model, settings.embedding.batch_size)
         output.new_embeddings = {h: v for (h, _), v in zip(missing, fresh, strict=True)}
         vectors = {**cached, **output.new_embeddings}
         matrix = np.stack([vectors[h] for h in hashes]) if hashes else np.zeros((0, 1), np.float32)
-        output.themes = theme(ids, matrix, nouns, settings)
+        incremental = not recluster and state.settings_fingerprint == same_settings
+        theme_set = theme(ids, matrix, nouns, settings, state, incremental)
+        output.themes, output.theme_links, output.theming_mode = (
+            theme_set.themes,
+            theme_set.links,
+            theme_set.mode,
+        )
     else:
         get_run_logger().info("새 건의가 없고 설정이 같아 기존 테마를 유지합니다")
     store_run(db_path, state.run_id, output)
@@ -190,5 +253,6 @@ def _run(data_dir: Path, db_path: Path, settings: Settings, state: WarehouseStat
         suggestions_new=len(new_suggestions),
         suggestions_total=len(ids),
         themes=None if output.themes is None else sum(not t.is_unassigned for t in output.themes),
+        theming_mode=output.theming_mode,
         rejections=[(r.path, r.reason) for r in ingested.rejections],
     )

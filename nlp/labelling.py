@@ -9,8 +9,10 @@ taxonomy entry's keywords takes that entry's name instead. Labels are unique.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections import Counter
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +25,8 @@ UNASSIGNED_LABEL = "미분류"
 TAXONOMY_MIN_COVERAGE = 0.5
 KEYWORDS_PER_THEME = 8
 LABEL_WORDS = 3
+MAX_LABEL_WORDS = 6
+HANGUL = re.compile("[가-힣]")
 REPRESENTATIVES = 3
 
 
@@ -62,23 +66,46 @@ def build_themes(
     nouns: list[list[str]],
     vectors: np.ndarray,
     taxonomy: list[TaxonomyEntry],
+    kept_labels: Mapping[int, tuple[str, str]] | None = None,
+    hidden: Collection[int] = (),
 ) -> list[Theme]:
     """Themes with keywords, unique labels, taxonomy names and representative suggestions.
 
-    Theme ids follow the cluster numbers (0 = largest); suggestions left as noise form one
-    theme with id -1 labelled 미분류, so they stay visible.
+    `labels` holds each suggestion's theme id (NOISE: 미분류, gathered into one theme with id -1
+    so those suggestions stay visible). `kept_labels` maps theme ids to the (label, source) they
+    already carry: staff names first, then names from earlier runs, so a theme keeps its name;
+    a theme named from keywords earlier still takes a taxonomy name once it matches one. Themes
+    come largest first.
     """
     members: dict[int, list[int]] = {}
     for index, label in enumerate(labels.tolist()):
         members.setdefault(int(label), []).append(index)
-    clusters = sorted(c for c in members if c != NOISE)
+    clusters = sorted((c for c in members if c != NOISE), key=lambda c: (-len(members[c]), c))
     ranked = class_tfidf({c: [w for i in members[c] for w in nouns[i]] for c in clusters})
-    names = _taxonomy_names(clusters, members, nouns, taxonomy)
+    kept = dict(kept_labels or {})
     used: set[str] = set()
+    chosen: dict[int, tuple[str, str]] = {}
+    for source in ("staff", "taxonomy", "keywords"):
+        for cluster in clusters:
+            label, label_source = kept.get(cluster, ("", ""))
+            if label_source == source and label not in used:
+                chosen[cluster] = (label, source)
+                used.add(label)
+    open_for_taxonomy = [c for c in clusters if chosen.get(c, ("", ""))[1] not in ("staff", "taxonomy")]
+    taken = {label for label, source in chosen.values() if source in ("staff", "taxonomy")}
+    names = _taxonomy_names(open_for_taxonomy, members, nouns, [t for t in taxonomy if t.name not in taken])
+    for cluster, name in names.items():
+        if name not in used:
+            used.discard(chosen.get(cluster, ("", ""))[0])
+            chosen[cluster] = (name, "taxonomy")
+            used.add(name)
     themes = []
     for cluster in clusters:
         keywords = tuple(w for w, _ in ranked[cluster][:KEYWORDS_PER_THEME])
-        label = _unique_label(names.get(cluster), keywords, used, cluster)
+        if cluster not in chosen:
+            chosen[cluster] = (_keyword_label(keywords, used, cluster), "keywords")
+            used.add(chosen[cluster][0])
+        label, source = chosen[cluster]
         themes.append(
             Theme(
                 theme_id=cluster,
@@ -86,7 +113,9 @@ def build_themes(
                 keywords=keywords,
                 member_ids=tuple(suggestion_ids[i] for i in members[cluster]),
                 representative_ids=_representatives(members[cluster], vectors, suggestion_ids),
-                taxonomy_name=names.get(cluster),
+                taxonomy_name=label if source == "taxonomy" else names.get(cluster),
+                label_source=source,
+                is_hidden=cluster in hidden,
             )
         )
     if NOISE in members:
@@ -121,14 +150,12 @@ def _taxonomy_names(
     return names
 
 
-def _unique_label(taxonomy_name: str | None, keywords: tuple[str, ...], used: set[str], cluster: int) -> str:
-    candidates = [taxonomy_name] if taxonomy_name else []
-    candidates += [
-        " · ".join(keywords[:n]) for n in range(min(LABEL_WORDS, len(keywords)), len(keywords) + 1)
-    ]
-    label = next((c for c in candidates if c and c not in used), f"테마 {cluster + 1}")
-    used.add(label)
-    return label
+def _keyword_label(keywords: tuple[str, ...], used: set[str], cluster: int) -> str:
+    """Three to six top nouns joined with " · ", Hangul nouns first, not already taken."""
+    words = sorted(keywords, key=lambda w: not HANGUL.search(w))  # stable: keeps c-TF-IDF order within each
+    candidates = [" · ".join(words[:n]) for n in range(min(LABEL_WORDS, len(words)), MAX_LABEL_WORDS + 1)]
+    candidates += [" · ".join(words[i : i + LABEL_WORDS]) for i in range(1, max(1, len(words) - 2))]
+    return next((c for c in candidates if c and c not in used), f"테마 {cluster}")
 
 
 def _representatives(indices: list[int], vectors: np.ndarray, ids: list[str]) -> tuple[str, ...]:

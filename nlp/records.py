@@ -82,7 +82,11 @@ class Suggestion:
 
 @dataclass(frozen=True)
 class Theme:
-    """A cluster of suggestions with a readable Korean label."""
+    """A cluster of suggestions with a readable Korean label.
+
+    `theme_id` persists across runs (see `nlp.identity`); `label_source` says where the label
+    came from: "keywords" (c-TF-IDF nouns), "taxonomy" (the taxonomy file) or "staff" (renamed).
+    """
 
     theme_id: int
     label: str
@@ -91,6 +95,8 @@ class Theme:
     representative_ids: tuple[str, ...]
     taxonomy_name: str | None = None
     is_unassigned: bool = False
+    label_source: str = "keywords"
+    is_hidden: bool = False
 
     @property
     def size(self) -> int:

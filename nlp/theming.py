@@ -1,22 +1,46 @@
-"""Suggestions to themes: cluster the vectors, then label the clusters (the whole theming stage).
+"""Suggestions to themes: cluster (or extend) the themes, replay staff curation, label them.
 
-`theming_fingerprint` names the inputs that decide the themes, so a run whose suggestions and
-settings have not changed can keep the themes it already has.
+The whole theming stage in one call. With no earlier themes it clusters from scratch; with
+earlier themes it either extends them (incremental: new suggestions join the themes they fall
+inside) or re-clusters everything and maps the result onto them, so theme ids persist
+(`nlp.identity`). Staff curation is replayed last (`nlp.curation`), so no run undoes it.
+
+`settings_fingerprint` names the settings that decide the themes (a change forces a full
+re-cluster); `theming_fingerprint` adds the suggestion set (no change: keep the themes as they are).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from fieldvoice.config import ClusteringSettings
-from nlp.clustering import cluster_suggestions
+from nlp.clustering import NOISE, cluster_suggestions
+from nlp.curation import Curation, apply_curations
+from nlp.identity import ThemeLink, assign_incrementally, map_onto_previous
 from nlp.labelling import build_themes, load_taxonomy
 from nlp.records import Theme
+
+
+@dataclass(frozen=True)
+class PreviousThemes:
+    """The themes the warehouse holds now, as the starting point of the next theming."""
+
+    assignment: dict[str, int]  # suggestion id -> theme id (NOISE: 미분류)
+    labels: dict[int, tuple[str, str]]  # theme id -> (label, label source)
+    next_id: int  # the lowest theme id never handed out
+
+
+@dataclass(frozen=True)
+class ThemeSet:
+    themes: list[Theme]
+    mode: str  # "full" (clustered from scratch) | "recluster" (mapped onto earlier) | "incremental"
+    links: list[ThemeLink] = field(default_factory=list)
 
 
 def build_theme_set(
@@ -25,10 +49,52 @@ def build_theme_set(
     nouns: list[list[str]],
     settings: ClusteringSettings,
     taxonomy_file: Path,
-) -> list[Theme]:
-    """Themes over all current suggestions (same input, same themes)."""
-    labels = cluster_suggestions(vectors, settings)
-    return build_themes(suggestion_ids, labels, nouns, vectors, load_taxonomy(taxonomy_file))
+    previous: PreviousThemes | None = None,
+    curations: Sequence[Curation] = (),
+    incremental: bool = False,
+) -> ThemeSet:
+    """Themes over all current suggestions (same input, in any order, same themes)."""
+    # UMAP's result depends on the order of its input: cluster in suggestion-id order.
+    order = sorted(range(len(suggestion_ids)), key=suggestion_ids.__getitem__)
+    suggestion_ids = [suggestion_ids[i] for i in order]
+    vectors = vectors[order]
+    nouns = [nouns[i] for i in order]
+    if previous is None:
+        labels = cluster_suggestions(vectors, settings)
+        mode = "full"
+        links = [ThemeLink(int(t), None, "new") for t in sorted(set(labels.tolist()) - {NOISE})]
+    elif incremental:
+        labels, links = assign_incrementally(
+            suggestion_ids, vectors, previous.assignment, settings, previous.next_id
+        )
+        mode = "incremental"
+    else:
+        clusters = cluster_suggestions(vectors, settings)
+        labels, links = map_onto_previous(suggestion_ids, clusters, previous.assignment, previous.next_id)
+        mode = "recluster"
+
+    curated = apply_curations(dict(zip(suggestion_ids, labels.tolist(), strict=True)), curations)
+    labels = np.array([curated.assignment[sid] for sid in suggestion_ids], dtype=int)
+    present = set(labels.tolist())
+    links = [link for link in links if link.theme_id in present]
+    linked = {link.theme_id for link in links}
+    # A theme kept alive only by staff moves (its cluster dissolved) continues under its own id.
+    links += [ThemeLink(t, t, "continued") for t in sorted(present - linked - {NOISE})]
+
+    kept = dict(previous.labels) if previous else {}
+    kept.update({t: (name, "staff") for t, name in curated.labels.items()})
+    themes = build_themes(
+        suggestion_ids, labels, nouns, vectors, load_taxonomy(taxonomy_file), kept, curated.hidden
+    )
+    return ThemeSet(themes=themes, mode=mode, links=links)
+
+
+def settings_fingerprint(model: str, tagger: str, settings: ClusteringSettings, taxonomy_file: Path) -> str:
+    """What decides the themes besides the suggestions: a change here calls for a full re-cluster."""
+    digest = hashlib.sha256(json.dumps([model, tagger, asdict(settings)], sort_keys=True).encode())
+    if taxonomy_file.exists():
+        digest.update(taxonomy_file.read_bytes())
+    return digest.hexdigest()[:32]
 
 
 def theming_fingerprint(
@@ -36,7 +102,5 @@ def theming_fingerprint(
 ) -> str:
     digest = hashlib.sha256()
     digest.update("\n".join(sorted(suggestion_ids)).encode())
-    digest.update(json.dumps([model, tagger, asdict(settings)], sort_keys=True).encode())
-    if taxonomy_file.exists():
-        digest.update(taxonomy_file.read_bytes())
+    digest.update(settings_fingerprint(model, tagger, settings, taxonomy_file).encode())
     return digest.hexdigest()[:32]

@@ -281,6 +281,8 @@ TABLES = (
     "embeddings",
     "themes",
     "suggestion_themes",
+    "theme_links",
+    "curations",
 )
 
 

@@ -61,15 +61,18 @@ def _run_output(folder: Path, *paths: Path, rejections: list[Rejection] | None =
 
 def test_migrations_on_a_fresh_file(tmp_path: Path) -> None:
     db = tmp_path / "state" / "warehouse.duckdb"
-    assert [m[0] for m in migrations()] == [1]
+    assert [m[0] for m in migrations()] == [1, 2]
     with open_for_writing(db) as con:
-        assert con.execute("SELECT version, name FROM schema_migrations").fetchall() == [(1, "initial")]
+        assert con.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall() == [
+            (1, "initial"),
+            (2, "theme_identity_and_curation"),
+        ]
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         assert {*TABLES, "schema_migrations"} <= tables
         assert migrate(con) == []  # a second migrate is a no-op
-        assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 2
     with open_for_writing(db) as con:  # and so is reopening the file
-        assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 1
+        assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 2
         assert all(n == 0 for n in _counts(con).values())
 
 

@@ -9,6 +9,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from nlp.curation import Curation
+from nlp.theming import PreviousThemes
+
 _CURRENT_DOCUMENTS = "SELECT content_hash FROM documents WHERE superseded_by IS NULL"
 _LATEST_THEMES_RUN = "(SELECT max(run_id) FROM themes)"
 
@@ -62,6 +65,43 @@ def last_theme_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     return rows[0][0] if rows else None
 
 
+def last_settings_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
+    """Settings fingerprint of the current themes (a different one calls for a full re-cluster)."""
+    rows = con.execute(
+        f"SELECT settings_fingerprint FROM runs WHERE run_id = {_LATEST_THEMES_RUN}"
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def previous_themes(con: duckdb.DuckDBPyConnection) -> PreviousThemes | None:
+    """The current theme snapshot, as the starting point of the next theming (None: no themes yet)."""
+    assignment = dict(
+        con.execute(
+            f"SELECT suggestion_id, theme_id FROM suggestion_themes WHERE run_id = {_LATEST_THEMES_RUN}"
+        ).fetchall()
+    )
+    if not assignment:
+        return None
+    labels = {
+        theme_id: (label, source)
+        for theme_id, label, source in con.execute(
+            f"SELECT theme_id, label, label_source FROM themes "
+            f"WHERE run_id = {_LATEST_THEMES_RUN} AND NOT is_unassigned"
+        ).fetchall()
+    }
+    next_id = con.execute("SELECT coalesce(max(theme_id), -1) + 1 FROM themes").fetchall()[0][0]
+    return PreviousThemes(assignment=assignment, labels=labels, next_id=int(next_id))
+
+
+def curation_log(con: duckdb.DuckDBPyConnection) -> list[Curation]:
+    """Every staff curation, oldest first, to replay after theming."""
+    rows = con.execute(
+        "SELECT action, theme_id, target_theme_id, suggestion_id, label, member_ids "
+        "FROM curations ORDER BY curation_id"
+    ).fetchall()
+    return [Curation(*row[:5], member_ids=tuple(row[5] or ())) for row in rows]
+
+
 # --- for the explorer and reports ---------------------------------------------------------------
 
 
@@ -73,7 +113,7 @@ def warehouse_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
             (SELECT count(*) FROM tours),
             (SELECT count(*) FROM documents WHERE superseded_by IS NULL),
             (SELECT count(*) FROM suggestions WHERE document_hash IN ({_CURRENT_DOCUMENTS})),
-            (SELECT count(*) FROM themes WHERE run_id = {_LATEST_THEMES_RUN} AND NOT is_unassigned),
+            (SELECT count(*) FROM themes WHERE run_id = {_LATEST_THEMES_RUN} AND NOT is_unassigned AND NOT is_hidden),
             (SELECT count(DISTINCT path) FROM rejections),
             (SELECT max(finished_at) FROM runs WHERE status = 'completed')
         """
@@ -82,21 +122,25 @@ def warehouse_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     return dict(zip(keys, row, strict=True))
 
 
-def theme_overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Current themes, largest first (미분류 last): label, keywords, size, tours, first and last seen."""
+def theme_overview(con: duckdb.DuckDBPyConnection, include_hidden: bool = False) -> pd.DataFrame:
+    """Current themes, largest first (미분류 last): label, keywords, size, tours, first and last seen.
+
+    Themes staff marked hidden are left out unless `include_hidden` (the admin page shows them)."""
     return con.execute(
         f"""
         SELECT t.theme_id, t.label, t.keywords, t.size, t.taxonomy_name, t.is_unassigned,
+               t.label_source, t.is_hidden,
                count(DISTINCT s.tour_id) AS tours,
                min(s.raised_on) AS first_seen,
                max(s.raised_on) AS last_seen
         FROM themes t
         JOIN suggestion_themes st ON st.run_id = t.run_id AND st.theme_id = t.theme_id
         JOIN suggestions s ON s.suggestion_id = st.suggestion_id
-        WHERE t.run_id = {_LATEST_THEMES_RUN}
+        WHERE t.run_id = {_LATEST_THEMES_RUN} AND (? OR NOT t.is_hidden)
         GROUP BY ALL
         ORDER BY t.is_unassigned, t.size DESC, t.theme_id
-        """
+        """,
+        [include_hidden],
     ).df()
 
 
@@ -228,7 +272,7 @@ def theme_tour_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         JOIN themes t ON t.run_id = st.run_id AND t.theme_id = st.theme_id
         JOIN suggestions s ON s.suggestion_id = st.suggestion_id
         LEFT JOIN tours tr ON tr.tour_id = s.tour_id
-        WHERE st.run_id = {_LATEST_THEMES_RUN}
+        WHERE st.run_id = {_LATEST_THEMES_RUN} AND NOT t.is_hidden
         GROUP BY ALL
         ORDER BY tr.tour_date NULLS LAST, t.theme_id
         """
@@ -245,7 +289,7 @@ def theme_timeline(con: duckdb.DuckDBPyConnection, period: str = "month") -> pd.
         FROM suggestion_themes st
         JOIN themes t ON t.run_id = st.run_id AND t.theme_id = st.theme_id
         JOIN suggestions s ON s.suggestion_id = st.suggestion_id
-        WHERE st.run_id = {_LATEST_THEMES_RUN} AND s.raised_on IS NOT NULL
+        WHERE st.run_id = {_LATEST_THEMES_RUN} AND s.raised_on IS NOT NULL AND NOT t.is_hidden
         GROUP BY ALL
         ORDER BY period, t.theme_id
         """
@@ -264,7 +308,7 @@ def theme_change_since(con: duckdb.DuckDBPyConnection, since: object) -> pd.Data
         FROM suggestion_themes st
         JOIN themes t ON t.run_id = st.run_id AND t.theme_id = st.theme_id
         JOIN suggestions s ON s.suggestion_id = st.suggestion_id
-        WHERE st.run_id = {_LATEST_THEMES_RUN}
+        WHERE st.run_id = {_LATEST_THEMES_RUN} AND NOT t.is_hidden
         GROUP BY ALL
         ORDER BY since DESC, t.theme_id
         """,
@@ -322,4 +366,41 @@ def _earlier_tours(con: duckdb.DuckDBPyConnection, tour_id: str) -> pd.DataFrame
         GROUP BY st.theme_id
         """,
         [tour_id],
+    ).df()
+
+
+# --- explorer: curation (the admin page) ---------------------------------------------------------
+
+
+def curation_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every staff curation, newest first: who did what to which theme, and when."""
+    return con.execute(
+        f"""
+        SELECT c.curation_id, c.created_at, c.actor, c.action, c.theme_id,
+               c.previous_label, cur.label AS current_label,
+               c.target_theme_id, target.label AS target_label, c.suggestion_id, s.text AS suggestion,
+               c.label AS new_label, c.note
+        FROM curations c
+        LEFT JOIN themes cur ON cur.run_id = {_LATEST_THEMES_RUN} AND cur.theme_id = c.theme_id
+        LEFT JOIN themes target ON target.run_id = {_LATEST_THEMES_RUN} AND target.theme_id = c.target_theme_id
+        LEFT JOIN suggestions s ON s.suggestion_id = c.suggestion_id
+        ORDER BY c.curation_id DESC
+        """
+    ).df()
+
+
+def theme_lineage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Where the current themes came from in the last theming run: splits, merges and new themes."""
+    return con.execute(
+        """
+        SELECT l.run_id, r.theming_mode, r.finished_at, l.theme_id, t.label, l.relation, l.parent_id,
+               parent.label AS parent_label, l.shared
+        FROM theme_links l
+        JOIN runs r ON r.run_id = l.run_id
+        LEFT JOIN themes t ON t.run_id = l.run_id AND t.theme_id = l.theme_id
+        LEFT JOIN themes parent ON parent.theme_id = l.parent_id
+            AND parent.run_id = (SELECT max(run_id) FROM themes WHERE run_id < l.run_id)
+        WHERE l.run_id = (SELECT max(run_id) FROM theme_links)
+        ORDER BY CASE l.relation WHEN 'continued' THEN 1 ELSE 0 END, l.theme_id, l.parent_id
+        """
     ).df()

@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 
 from nlp.hashing import short_hash
+from nlp.identity import ThemeLink
 from nlp.records import ParsedDocument, Rejection, Suggestion, Theme, TourMetadata
 
 
@@ -35,7 +36,10 @@ class RunOutput:
     embedding_model: str = ""
     new_embeddings: dict[str, np.ndarray] = field(default_factory=dict)
     themes: list[Theme] | None = None  # None: the suggestion set and settings did not change
+    theme_links: list[ThemeLink] = field(default_factory=list)
+    theming_mode: str | None = None  # full | recluster | incremental
     fingerprint: str = ""
+    settings_fingerprint: str = ""
 
 
 def start_run(con: duckdb.DuckDBPyConnection, data_dir: str, settings: dict[str, object]) -> int:
@@ -66,13 +70,15 @@ def write_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> No
         _write_suggestions(con, out)
         _write_embeddings(con, out.embedding_model, out.new_embeddings)
         if out.themes is not None:
-            _write_themes(con, run_id, out.themes)
+            write_themes(con, run_id, out.themes, out.theme_links)
         con.execute(
-            "UPDATE runs SET status = 'completed', finished_at = now(), fingerprint = ?, documents_new = ?, "
-            "documents_unchanged = ?, documents_rejected = ?, suggestions_new = ?, themes_written = ? "
-            "WHERE run_id = ?",
+            "UPDATE runs SET status = 'completed', finished_at = now(), fingerprint = ?, settings_fingerprint = ?, "
+            "theming_mode = ?, documents_new = ?, documents_unchanged = ?, documents_rejected = ?, "
+            "suggestions_new = ?, themes_written = ? WHERE run_id = ?",
             [
                 out.fingerprint,
+                out.settings_fingerprint,
+                out.theming_mode if out.themes is not None else None,
                 len(out.documents),
                 out.unchanged,
                 len(out.rejections),
@@ -198,7 +204,12 @@ def _write_embeddings(con: duckdb.DuckDBPyConnection, model: str, vectors: dict[
     _insert_frame(con, "embeddings", rows, suffix="ON CONFLICT DO NOTHING")
 
 
-def _write_themes(con: duckdb.DuckDBPyConnection, run_id: int, themes: list[Theme]) -> None:
+def write_themes(
+    con: duckdb.DuckDBPyConnection, run_id: int, themes: list[Theme], links: list[ThemeLink] = ()
+) -> None:
+    """One snapshot of themes: theme rows, every suggestion's theme, and where each theme came from.
+
+    Called inside the caller's transaction (a pipeline run or a curation)."""
     theme_rows = [
         {
             "run_id": run_id,
@@ -208,6 +219,8 @@ def _write_themes(con: duckdb.DuckDBPyConnection, run_id: int, themes: list[Them
             "size": t.size,
             "taxonomy_name": t.taxonomy_name,
             "is_unassigned": t.is_unassigned,
+            "label_source": t.label_source,
+            "is_hidden": t.is_hidden,
         }
         for t in themes
     ]
@@ -225,3 +238,17 @@ def _write_themes(con: duckdb.DuckDBPyConnection, run_id: int, themes: list[Them
             for sid in theme.member_ids
         ]
     _insert_frame(con, "suggestion_themes", rows)
+    _insert_frame(
+        con,
+        "theme_links",
+        [
+            {
+                "run_id": run_id,
+                "theme_id": link.theme_id,
+                "parent_id": link.parent_id,
+                "relation": link.relation,
+                "shared": link.shared,
+            }
+            for link in links
+        ],
+    )

@@ -1,0 +1,125 @@
+"""Theme identity across runs: a theme keeps its id (and so its name and curation) as data grows.
+
+Analysts follow a theme from tour to tour, so a run must not renumber themes. Two ways in:
+
+- an incremental run (new tours, same settings) leaves every known suggestion where it is, puts
+  each new suggestion into the existing theme it falls inside (nearest centroid, within the
+  theme's radius: `nlp.clustering.ThemeGeometry`), and clusters only what is left to open new
+  themes;
+- a full re-cluster (settings changed, or asked for) clusters everything again, then maps each
+  new cluster onto the previous theme it shares most suggestions with. The largest heir of a
+  previous theme takes its id; other heirs are recorded as splits; a cluster that absorbs most
+  of other previous themes records them as merged into it.
+
+Theme ids are never reused: new themes get ids above every id ever handed out (`next_id`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from fieldvoice.config import ClusteringSettings
+from nlp.clustering import NOISE, auto_min_cluster_size, cluster_suggestions, theme_geometry
+
+# A previous theme counts as merged into a new cluster when at least this share of its
+# surviving suggestions went there.
+MERGE_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class ThemeLink:
+    """Where a theme of this run came from: its parent theme and how they relate."""
+
+    theme_id: int
+    parent_id: int | None
+    relation: str  # new | continued | split | merged
+    shared: int = 0  # suggestions the two have in common
+
+
+def assign_incrementally(
+    suggestion_ids: list[str],
+    vectors: np.ndarray,
+    previous: dict[str, int],
+    settings: ClusteringSettings,
+    next_id: int,
+) -> tuple[np.ndarray, list[ThemeLink]]:
+    """Theme id per suggestion, keeping every previously themed suggestion where it was.
+
+    New (and previously unassigned) suggestions join the theme they fall inside; those left
+    over are clustered among themselves and, where they form themes, open new ones.
+    """
+    labels = np.array([previous.get(sid, NOISE) for sid in suggestion_ids], dtype=int)
+    continued = sorted(set(labels.tolist()) - {NOISE})
+    pending = np.flatnonzero(labels == NOISE)
+    labels[pending] = theme_geometry(vectors, labels).nearest_within_radius(vectors[pending])
+    links = [ThemeLink(t, t, "continued", int((labels == t).sum())) for t in continued]
+
+    left = pending[labels[pending] == NOISE]
+    size = settings.min_cluster_size or auto_min_cluster_size(len(suggestion_ids))
+    if len(left) >= 2 * size:
+        fresh = cluster_suggestions(vectors[left], replace(settings, min_cluster_size=size))
+        for cluster in sorted(set(fresh.tolist()) - {NOISE}):
+            labels[left[fresh == cluster]] = next_id
+            links.append(ThemeLink(next_id, None, "new"))
+            next_id += 1
+    return labels, links
+
+
+def map_onto_previous(
+    suggestion_ids: list[str], clusters: np.ndarray, previous: dict[str, int], next_id: int
+) -> tuple[np.ndarray, list[ThemeLink]]:
+    """Persistent theme ids for freshly clustered suggestions (`clusters`: 0..k-1 or NOISE)."""
+    before = np.array([previous.get(sid, NOISE) for sid in suggestion_ids], dtype=int)
+    surviving = Counter(before[before != NOISE].tolist())
+    overlap: dict[int, Counter[int]] = {}
+    for cluster in sorted(set(clusters.tolist()) - {NOISE}):
+        parents = before[(clusters == cluster) & (before != NOISE)]
+        overlap[cluster] = Counter(parents.tolist())
+
+    # Each previous theme goes to the cluster holding most of it (ties: the lower cluster number,
+    # i.e. the larger cluster); a cluster inherits the id of its largest such previous theme.
+    holder: dict[int, int] = {}
+    for cluster, counts in overlap.items():
+        for parent, shared in counts.items():
+            best = holder.get(parent)
+            if best is None or shared > overlap[best][parent]:
+                holder[parent] = cluster
+    heir_of: dict[int, int] = {}
+    for parent, cluster in sorted(holder.items(), key=lambda pc: (-overlap[pc[1]][pc[0]], pc[0])):
+        if cluster not in heir_of:
+            heir_of[cluster] = parent
+
+    ids = np.full(len(clusters), NOISE, dtype=int)
+    links: list[ThemeLink] = []
+    for cluster, counts in overlap.items():
+        if cluster in heir_of:
+            theme_id = heir_of[cluster]
+        else:
+            theme_id, next_id = next_id, next_id + 1
+        ids[clusters == cluster] = theme_id
+        merged = [
+            p
+            for p, shared in sorted(counts.items())
+            if p != theme_id and holder.get(p) == cluster and shared >= MERGE_SHARE * surviving[p]
+        ]
+        if cluster in heir_of:
+            relation = "merged" if merged else "continued"
+            links.append(ThemeLink(theme_id, theme_id, relation, counts[theme_id]))
+        elif counts:
+            parent, shared = max(counts.items(), key=lambda ps: (ps[1], -ps[0]))
+            links.append(ThemeLink(theme_id, parent, "split", shared))
+        else:
+            links.append(ThemeLink(theme_id, None, "new"))
+        links += [ThemeLink(theme_id, p, "merged", counts[p]) for p in merged]
+    return ids, links
+
+
+def kept_share(before: dict[str, int], after: dict[str, int]) -> float:
+    """Share of suggestions themed before that are in the same theme after (the stability figure)."""
+    themed = [sid for sid, theme in before.items() if theme != NOISE and sid in after]
+    if not themed:
+        return 1.0
+    return sum(after[sid] == before[sid] for sid in themed) / len(themed)
