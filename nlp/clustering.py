@@ -81,7 +81,9 @@ def exact_cosine_neighbours(vectors: np.ndarray, k: int, block: int = 2048) -> t
     return indices, np.maximum(distances, 0.0)
 
 
-def density_clusters(points: np.ndarray, min_cluster_size: int) -> np.ndarray:
+def density_clusters(
+    points: np.ndarray, min_cluster_size: int, allow_single_cluster: bool = False
+) -> np.ndarray:
     """HDBSCAN labels (NOISE for outliers)."""
     import hdbscan
 
@@ -92,6 +94,7 @@ def density_clusters(points: np.ndarray, min_cluster_size: int) -> np.ndarray:
         min_samples=min(5, min_cluster_size),
         metric="euclidean",
         cluster_selection_method="eom",
+        allow_single_cluster=allow_single_cluster,
     )
     return clusterer.fit_predict(points).astype(int)
 
@@ -143,12 +146,18 @@ def reassign_noise(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return result
 
 
-def cluster_suggestions(vectors: np.ndarray, settings: ClusteringSettings) -> np.ndarray:
-    """Theme label per vector (NOISE = 미분류), numbered by decreasing theme size."""
+def cluster_suggestions(
+    vectors: np.ndarray, settings: ClusteringSettings, allow_single_cluster: bool = False
+) -> np.ndarray:
+    """Theme label per vector (NOISE = 미분류), numbered by decreasing theme size.
+
+    `allow_single_cluster` lets all the vectors form one theme (the suggestions an incremental run
+    could not place may well be one new topic); by default HDBSCAN looks for at least two.
+    """
     if len(vectors) == 0:
         return np.zeros(0, dtype=int)
     size = settings.min_cluster_size or auto_min_cluster_size(len(vectors))
-    labels = density_clusters(reduce_dimensions(vectors, settings), size)
+    labels = density_clusters(reduce_dimensions(vectors, settings), size, allow_single_cluster)
     if settings.noise == "reassign":
         labels = reassign_noise(vectors, labels)
     elif settings.noise != "keep":

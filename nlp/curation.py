@@ -65,12 +65,13 @@ def apply_curations(assignment: Mapping[str, int], curations: Iterable[Curation]
             pinned.update({sid: target for sid in curation.member_ids})
         elif curation.action == "move" and curation.suggestion_id is not None:
             pinned[curation.suggestion_id] = curation.theme_id
+        # Names and visibility belong to the theme named; one merged away takes them with it.
         elif curation.action == "rename" and curation.label:
-            labels[resolve(curation.theme_id)] = curation.label
+            labels[curation.theme_id] = curation.label
         elif curation.action == "hide":
-            hidden.add(resolve(curation.theme_id))
+            hidden.add(curation.theme_id)
         elif curation.action == "unhide":
-            hidden.discard(resolve(curation.theme_id))
+            hidden.discard(curation.theme_id)
         elif curation.action not in ACTIONS:
             raise CurationError(f"알 수 없는 작업입니다: {curation.action!r} (가능: {', '.join(ACTIONS)})")
 
@@ -79,7 +80,6 @@ def apply_curations(assignment: Mapping[str, int], curations: Iterable[Curation]
     }
     return CuratedThemes(
         assignment=result,
-        # A theme merged away no longer exists: its name and visibility go with it.
         labels={t: name for t, name in labels.items() if t not in merged_into},
         hidden={t for t in hidden if t not in merged_into},
         merged_into=merged_into,

@@ -60,7 +60,9 @@ def assign_incrementally(
     left = pending[labels[pending] == NOISE]
     size = settings.min_cluster_size or auto_min_cluster_size(len(suggestion_ids))
     if len(left) >= 2 * size:
-        fresh = cluster_suggestions(vectors[left], replace(settings, min_cluster_size=size))
+        fresh = cluster_suggestions(
+            vectors[left], replace(settings, min_cluster_size=size), allow_single_cluster=True
+        )
         for cluster in sorted(set(fresh.tolist()) - {NOISE}):
             labels[left[fresh == cluster]] = next_id
             links.append(ThemeLink(next_id, None, "new"))
