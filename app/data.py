@@ -26,6 +26,8 @@ REFRESHING = "데이터를 갱신하는 중입니다. 잠시 후 새로고침하
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+_SHARED_CACHES: list[Any] = []  # the st.cache_resource readers, which st.cache_data.clear() leaves alone
+
 
 def db_path() -> Path:
     configured = os.environ.get("FIELDVOICE_DB")
@@ -45,6 +47,8 @@ def _cached(fn: F, shared: bool = False, ttl: int = 30) -> F:
     """
     cache = st.cache_resource if shared else st.cache_data
     cached = cache(ttl=ttl, show_spinner=False)(fn)
+    if shared:
+        _SHARED_CACHES.append(cached)
 
     @functools.wraps(fn)
     def page_safe(*args: Any) -> Any:
@@ -150,3 +154,31 @@ def require_warehouse() -> str:
 @_cached
 def rejected_files(db: str) -> pd.DataFrame:
     return _read(queries.rejected_files)
+
+
+# --- 테마 관리 (admin page) -----------------------------------------------------------------------
+
+
+@_cached
+def theme_admin(db: str) -> pd.DataFrame:
+    """Every current theme, hidden ones included."""
+    return _read(queries.theme_overview, True)
+
+
+@_cached
+def curation_history(db: str) -> pd.DataFrame:
+    return _read(queries.curation_history)
+
+
+@_cached
+def theme_lineage(db: str) -> pd.DataFrame:
+    return _read(queries.theme_lineage)
+
+
+def clear_caches() -> None:
+    """Forget every cached warehouse read, for every page and session (after a curation changed the themes).
+
+    Models and other cached resources stay loaded."""
+    st.cache_data.clear()
+    for cached in _SHARED_CACHES:
+        cached.clear()

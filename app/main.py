@@ -20,6 +20,7 @@ pages = [
     st.Page("views/trends.py", title="추이 분석", icon=":material/trending_up:"),
     st.Page("views/tours.py", title="투어 상세", icon=":material/factory:"),
     st.Page("views/briefing.py", title="브리핑", icon=":material/summarize:"),
+    st.Page("views/admin.py", title="테마 관리", icon=":material/edit_note:"),
     st.Page("views/upload.py", title="문서 올리기", icon=":material/upload_file:"),
     st.Page("views/errors.py", title="거부된 파일", icon=":material/report:"),
 ]

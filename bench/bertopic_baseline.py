@@ -30,6 +30,7 @@ def bertopic_topics(
     from umap import UMAP
 
     model = BERTopic(
+        language="multilingual",  # "english" (the default) strips every non-ASCII character before counting words
         umap_model=UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=seed),
         vectorizer_model=CountVectorizer(tokenizer=korean_noun_tokenizer(tagger_name), lowercase=False),
         calculate_probabilities=False,

@@ -49,7 +49,12 @@ def add_theme_commands(commands: argparse._SubParsersAction) -> None:
 
 def run_theme_command(args: argparse.Namespace, db_path: Path) -> int:
     from nlp.curation import Curation, CurationError
-    from warehouse.connection import WarehouseUnavailable, open_for_reading, open_for_writing
+    from warehouse.connection import (
+        WarehouseMissing,
+        WarehouseUnavailable,
+        open_for_reading,
+        open_for_writing,
+    )
 
     try:
         if args.action in ("list", "history"):
@@ -65,12 +70,25 @@ def run_theme_command(args: argparse.Namespace, db_path: Path) -> int:
             suggestion_id=getattr(args, "suggestion_id", None),
             label=getattr(args, "label", None),
         )
+        actor = default_actor() if args.by is None else args.by  # an explicit empty name is refused
         with open_for_writing(db_path) as con:
-            run_id = curate(con, curation, args.by or default_actor(), args.note)
+            run_id = curate(con, curation, actor, args.note)
         print(f"반영했습니다 (실행 #{run_id}). `fieldvoice theme history`에서 기록을 볼 수 있습니다.")
         return 0
-    except (CurationError, WarehouseUnavailable) as exc:
+    except CurationError as exc:
         print(f"fieldvoice: {exc}", file=sys.stderr)
+        return 2
+    except WarehouseMissing:
+        print(
+            f"fieldvoice: 데이터베이스 {db_path}가 아직 없습니다: 먼저 `fieldvoice pipeline`을 실행하세요",
+            file=sys.stderr,
+        )
+        return 2
+    except WarehouseUnavailable as exc:
+        print(
+            f"fieldvoice: 다른 작업(파이프라인 실행)이 데이터베이스를 쓰고 있습니다. 잠시 후 다시 시도하세요. ({exc})",
+            file=sys.stderr,
+        )
         return 2
 
 

@@ -22,7 +22,7 @@ import numpy as np
 from fieldvoice.config import ClusteringSettings
 from nlp.clustering import NOISE, cluster_suggestions
 from nlp.curation import Curation, apply_curations
-from nlp.identity import ThemeLink, assign_incrementally, map_onto_previous
+from nlp.identity import ThemeLink, assign_incrementally, keep_inside_previous, map_onto_previous
 from nlp.labelling import build_themes, load_taxonomy
 from nlp.records import Theme
 
@@ -71,6 +71,7 @@ def build_theme_set(
     else:
         clusters = cluster_suggestions(vectors, settings)
         labels, links = map_onto_previous(suggestion_ids, clusters, previous.assignment, previous.next_id)
+        labels = keep_inside_previous(suggestion_ids, vectors, labels, previous.assignment)
         mode = "recluster"
 
     curated = apply_curations(dict(zip(suggestion_ids, labels.tolist(), strict=True)), curations)

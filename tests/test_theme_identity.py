@@ -267,6 +267,12 @@ def test_curation_survives_incremental_runs_and_reclusters(flow_run, tmp_path: P
             curate(con, Curation("merge", second, target_theme_id=second), actor="김주무관")
         with pytest.raises(CurationError, match="이름"):
             curate(con, Curation("rename", biggest, label="현장 건의 묶음"), actor="김주무관")  # taken
+        with pytest.raises(CurationError, match="미분류"):
+            curate(con, Curation("rename", biggest, label="미분류"), actor="김주무관")
+        with pytest.raises(CurationError, match="이미 숨겨져"):
+            curate(con, Curation("hide", third), actor="이사무관")  # changes nothing: refused, not logged
+        with pytest.raises(CurationError, match="누가"):
+            curate(con, Curation("hide", biggest), actor="  ")
     curated = _assignment(db)
     assert curated[moved] == third
     assert _themes(db)[second][:2] == ("현장 건의 묶음", "staff") and _themes(db)[third][2]

@@ -14,7 +14,7 @@ import duckdb
 
 from nlp.clustering import NOISE
 from nlp.curation import ACTIONS, Curation, CurationError, apply_curations
-from nlp.labelling import KEYWORDS_PER_THEME, MAX_LABEL_WORDS
+from nlp.labelling import KEYWORDS_PER_THEME, MAX_LABEL_WORDS, UNASSIGNED_LABEL
 from nlp.records import Theme
 from warehouse.store import write_themes
 
@@ -119,17 +119,28 @@ def _validate(curation: Curation, themes: dict[int, Theme]) -> None:
     real = {t for t, theme in themes.items() if not theme.is_unassigned}
     if curation.theme_id not in real:
         raise CurationError(f"테마 {curation.theme_id}이(가) 현재 테마에 없습니다")
+    theme = themes[curation.theme_id]
     if curation.action == "rename":
         label = (curation.label or "").strip()
         if not label or len(label) > MAX_LABEL_CHARS or len(label.split()) > MAX_LABEL_WORDS:
             raise CurationError(
                 f"테마 이름은 1-{MAX_LABEL_CHARS}자, {MAX_LABEL_WORDS}단어 이하로 적어 주세요: {curation.label!r}"
             )
+        if label == UNASSIGNED_LABEL:
+            raise CurationError(
+                f"'{UNASSIGNED_LABEL}'은(는) 분류되지 않은 건의에 쓰는 이름이라 쓸 수 없습니다"
+            )
+        if label == theme.label:
+            raise CurationError(f"테마 {curation.theme_id}의 이름이 이미 '{label}'입니다")
         clash = [t for t in real if t != curation.theme_id and themes[t].label == label]
         if clash:
             raise CurationError(
                 f"'{label}'은(는) 이미 테마 {clash[0]}의 이름입니다 (테마 이름은 겹칠 수 없습니다)"
             )
+    elif curation.action == "hide" and theme.is_hidden:
+        raise CurationError(f"테마 {curation.theme_id} '{theme.label}'은(는) 이미 숨겨져 있습니다")
+    elif curation.action == "unhide" and not theme.is_hidden:
+        raise CurationError(f"테마 {curation.theme_id} '{theme.label}'은(는) 숨겨져 있지 않습니다")
     elif curation.action == "merge":
         if curation.target_theme_id not in real or curation.target_theme_id == curation.theme_id:
             raise CurationError(f"병합할 대상 테마 {curation.target_theme_id}이(가) 없거나 같은 테마입니다")

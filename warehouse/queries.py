@@ -390,14 +390,17 @@ def curation_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def theme_lineage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Where the current themes came from in the last theming run: splits, merges and new themes."""
+    """Where the current themes came from in the last theming run: splits, merges and new themes.
+
+    Themes carry their current name (staff may have renamed them since)."""
     return con.execute(
         """
-        SELECT l.run_id, r.theming_mode, r.finished_at, l.theme_id, t.label, l.relation, l.parent_id,
-               parent.label AS parent_label, l.shared
+        SELECT l.run_id, r.theming_mode, r.finished_at, l.theme_id, coalesce(now_.label, t.label) AS label,
+               l.relation, l.parent_id, parent.label AS parent_label, l.shared
         FROM theme_links l
         JOIN runs r ON r.run_id = l.run_id
         LEFT JOIN themes t ON t.run_id = l.run_id AND t.theme_id = l.theme_id
+        LEFT JOIN themes now_ ON now_.run_id = (SELECT max(run_id) FROM themes) AND now_.theme_id = l.theme_id
         LEFT JOIN themes parent ON parent.theme_id = l.parent_id
             AND parent.run_id = (SELECT max(run_id) FROM themes WHERE run_id < l.run_id)
         WHERE l.run_id = (SELECT max(run_id) FROM theme_links)

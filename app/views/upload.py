@@ -53,5 +53,5 @@ with st.status("파이프라인 실행 중…", expanded=True) as status:
         status.update(label=str(exc), state="error")
         st.stop()
     status.update(label="처리를 마쳤습니다", state="complete")
-st.cache_data.clear()
+data.clear_caches()  # the shared suggestion frame and search index too
 st.table({"파일": list(outcomes), "결과": list(outcomes.values())})
