@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 
 # An address never starts inside another one or inside a masked part: that keeps masking idempotent.
-_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-@*])([A-Za-z0-9])([A-Za-z0-9._%+\-]*)(@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})")
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-@*])([A-Za-z0-9])([A-Za-z0-9._%+\-]*)(@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})"
+)
 _RRN = re.compile(r"(?<!\d)(\d{6}\s?-\s?)([1-8]\d{6})(?!\d)")
 _PHONE = re.compile(
     r"(?<![\d\-])((?:\+82[\s\-]?(?:\(0\))?\s?\d{1,2}|0\d{1,2})[\s\-.)]?)(\d{3,4}[\s\-.]\d{4})(?![\d\-])"
