@@ -76,6 +76,26 @@ def test_migrations_on_a_fresh_file(tmp_path: Path) -> None:
         assert all(n == 0 for n in _counts(con).values())
 
 
+def test_a_version_1_warehouse_is_upgraded_in_place(tmp_path: Path) -> None:
+    db = tmp_path / "v1.duckdb"
+    version, name, sql = migrations()[0]
+    with duckdb.connect(str(db)) as con:  # a warehouse written before theme identity existed
+        con.execute(sql)
+        con.execute(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
+        )
+        con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
+        con.execute(
+            "INSERT INTO themes VALUES (1, 0, 'AI·디지털 인재', ['AI', '인재'], 3, 'AI·디지털 인재', false)"
+        )
+    with open_for_writing(db) as con:
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchall() == [(2,)]
+        assert con.execute("SELECT label, label_source, is_hidden FROM themes").fetchall() == [
+            ("AI·디지털 인재", "keywords", False)
+        ]
+        assert con.execute("SELECT count(*) FROM curations").fetchall() == [(0,)]
+
+
 def test_a_run_is_written_and_read_back(tmp_path: Path) -> None:
     out = _run_output(tmp_path, write_minutes(tmp_path), rejections=[Rejection("empty.txt", "빈 파일입니다")])
     with open_for_writing(tmp_path / "w.duckdb") as con:
@@ -178,7 +198,7 @@ def test_open_for_reading_is_read_only(tmp_path: Path) -> None:
     with open_for_writing(db):
         pass
     with open_for_reading(db) as con:
-        assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 1
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 2
         with pytest.raises(duckdb.Error):
             con.execute("DELETE FROM runs")
 
