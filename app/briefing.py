@@ -28,6 +28,11 @@ class Quote:
         return " · ".join(part for part in (self.tour, self.date, self.organisation) if part)
 
 
+def _text(value: object) -> str:
+    """A cell as text; missing (None or NaN, which is truthy) as empty."""
+    return "" if value is None or pd.isna(value) else str(value)
+
+
 @dataclass(frozen=True)
 class ThemeBrief:
     label: str
@@ -138,11 +143,9 @@ def build_briefing(
                 quotes=tuple(
                     Quote(
                         text=str(rows.at[i, "text"]),
-                        tour=str(rows.at[i, "tour_name"] or rows.at[i, "company"] or ""),
+                        tour=_text(rows.at[i, "tour_name"]) or _text(rows.at[i, "company"]),
                         date=_day(rows.at[i, "raised_on"]),
-                        organisation=""
-                        if pd.isna(rows.at[i, "organisation"])
-                        else str(rows.at[i, "organisation"]),
+                        organisation=_text(rows.at[i, "organisation"]),
                     )
                     for i in quote_rows
                 ),

