@@ -45,6 +45,17 @@ def flow_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     return {"data_dir": data_dir, "db_path": db_path, "summary": summary}
 
 
+@pytest.fixture
+def fresh_streamlit_cache():
+    """Streamlit's caches emptied around a test, so AppTest pages read the warehouse each test points them at."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Stop Prefect's temporary API server while pytest's output streams are still open (at interpreter
     exit Prefect would log to a closed stream)."""

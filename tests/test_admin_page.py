@@ -10,7 +10,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-import streamlit as st
 from samples import REPO
 from streamlit.testing.v1 import AppTest
 
@@ -24,12 +23,7 @@ MAIN = str(REPO / "app" / "main.py")
 ADMIN = "views/admin.py"
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("fresh_streamlit_cache")
 
 
 @pytest.fixture(scope="module")

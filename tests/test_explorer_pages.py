@@ -10,7 +10,6 @@ from pathlib import Path
 import docx
 import pandas as pd
 import pytest
-import streamlit as st
 from samples import REPO, SEED_NAME
 from streamlit.testing.v1 import AppTest
 
@@ -23,12 +22,7 @@ UNMASKED_PHONE = re.compile(r"01[016789]-?\d{3,4}-?\d{4}")
 UNMASKED_EMAIL = re.compile(r"[A-Za-z0-9]{2,}@")
 
 
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("fresh_streamlit_cache")
 
 
 @pytest.fixture(scope="module")
