@@ -294,3 +294,15 @@ def table_counts(db_path: Path) -> dict[str, int]:
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
     finally:
         con.close()
+
+
+def open_page(monkeypatch, db: Path, page: str):
+    """The explorer on warehouse `db`, switched to `page` (e.g. "views/admin.py"), rendered without errors."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("FIELDVOICE_DB", str(db))
+    app = AppTest.from_file(str(REPO / "app" / "main.py"), default_timeout=90)
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, app.exception
+    return app

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from samples import REPO
+from samples import open_page
 from streamlit.testing.v1 import AppTest
 
 from app import curation
@@ -19,7 +19,6 @@ from warehouse import queries
 from warehouse.connection import open_for_reading, open_for_writing
 from warehouse.curation import curate
 
-MAIN = str(REPO / "app" / "main.py")
 ADMIN = "views/admin.py"
 
 
@@ -59,12 +58,7 @@ def _writes(db: Path) -> tuple[int, ...]:
 
 
 def _page(monkeypatch: pytest.MonkeyPatch, db: Path, page: str = ADMIN) -> AppTest:
-    monkeypatch.setenv("FIELDVOICE_DB", str(db))
-    app = AppTest.from_file(MAIN, default_timeout=90)
-    app.run()
-    app.switch_page(page).run()
-    assert not app.exception, app.exception
-    return app
+    return open_page(monkeypatch, db, page)
 
 
 def _table(app: AppTest, column: str) -> pd.DataFrame:

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import docx
 import pandas as pd
 import pytest
-from samples import REPO, SEED_NAME
+from samples import SEED_NAME, open_page
 from streamlit.testing.v1 import AppTest
 
 from app import briefing
 from warehouse import queries
 from warehouse.connection import open_for_reading
 
-MAIN = str(REPO / "app" / "main.py")
 UNMASKED_PHONE = re.compile(r"01[016789]-?\d{3,4}-?\d{4}")
 UNMASKED_EMAIL = re.compile(r"[A-Za-z0-9]{2,}@")
 
@@ -36,13 +34,7 @@ def stored(flow_run) -> dict[str, object]:
         }
 
 
-def _page(monkeypatch: pytest.MonkeyPatch, db: Path, page: str) -> AppTest:
-    monkeypatch.setenv("FIELDVOICE_DB", str(db))
-    app = AppTest.from_file(MAIN, default_timeout=90)
-    app.run()
-    app.switch_page(page).run()
-    assert not app.exception, app.exception
-    return app
+_page = open_page
 
 
 def _count(app: AppTest) -> int:
