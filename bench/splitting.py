@@ -144,13 +144,16 @@ def evaluate(folder: Path = MEETING_GOLD) -> tuple[list[DocResult], int]:
         found = split_into_suggestions(document, tour)
         seconds = time.perf_counter() - started
         predicted = [s.text for s in found]
-        gold = [[s["span"], *[a["span"] if isinstance(a, dict) else a for a in s.get("alt_spans", [])]]
-                for s in entry["suggestions"]]
+        gold = [
+            [s["span"], *[a["span"] if isinstance(a, dict) else a for a in s.get("alt_spans", [])]]
+            for s in entry["suggestions"]
+        ]
         matched = match(predicted, gold)
         matched_p = {i for i, _, _ in matched}
         negatives = [n["span"] for n in entry.get("negatives", [])]
         hits = [
-            text for i, text in enumerate(predicted)
+            text
+            for i, text in enumerate(predicted)
             if i not in matched_p and any(dice(text, n) >= MATCH_THRESHOLD for n in negatives)
         ]
         results.append(
@@ -179,7 +182,9 @@ def tally(results: list[DocResult]) -> Tally:
 
 
 def _row(label: str, t: Tally, docs: int) -> str:
-    return f"| {label} | {docs} | {t.gold} | {t.predicted} | {t.precision:.3f} | {t.recall:.3f} | {t.f1:.3f} |"
+    return (
+        f"| {label} | {docs} | {t.gold} | {t.predicted} | {t.precision:.3f} | {t.recall:.3f} | {t.f1:.3f} |"
+    )
 
 
 def _date_figures(results: list[DocResult]) -> tuple[int, int, int]:
@@ -213,8 +218,10 @@ def report(results: list[DocResult], tours: int, details: bool = False) -> dict[
             print(_row(shape, tally(docs), len(docs)))
     print()
     hits = sum(len(r.negative_hits) for r in results)
-    print(f"False positives that hit an annotated look-alike (negatives): {hits} "
-          f"(dev {sum(len(r.negative_hits) for r in parts['dev'])})")
+    print(
+        f"False positives that hit an annotated look-alike (negatives): {hits} "
+        f"(dev {sum(len(r.negative_hits) for r in parts['dev'])})"
+    )
     print()
     print("## Tours")
     print("| part | dated docs | date exact | within 7 days | no date found |")
@@ -222,14 +229,18 @@ def report(results: list[DocResult], tours: int, details: bool = False) -> dict[
     for name, part in parts.items():
         dated, exact, near = _date_figures(part)
         missing = sum(1 for r in part if r.gold_date and r.found_date is None)
-        print(f"| {name} | {dated} | {exact} ({exact / max(dated, 1):.0%}) | {near} ({near / max(dated, 1):.0%}) "
-              f"| {missing} |")
+        print(
+            f"| {name} | {dated} | {exact} ({exact / max(dated, 1):.0%}) | {near} ({near / max(dated, 1):.0%}) "
+            f"| {missing} |"
+        )
     print(f"Separate meetings: {len(results)}; distinct tours made: {tours} ({tours / len(results):.0%})")
     future = sum(1 for r in results if r.found_date and r.found_date > date.today())
     print(f"Dates in the future: {future}")
     seconds = sorted(r.seconds for r in results)
-    print(f"Time per document: median {seconds[len(seconds) // 2] * 1000:.1f} ms, "
-          f"max {seconds[-1] * 1000:.1f} ms (metadata + split, after warm-up)")
+    print(
+        f"Time per document: median {seconds[len(seconds) // 2] * 1000:.1f} ms, "
+        f"max {seconds[-1] * 1000:.1f} ms (metadata + split, after warm-up)"
+    )
     if details:
         _print_details(parts["dev"])
     dev, kept = tally(parts["dev"]), tally(parts["kept"])
@@ -266,8 +277,10 @@ def main(argv: list[str]) -> int:
         print(f"skipped: {MEETING_GOLD} not found")
         return 0
     # warm up once so the first document does not carry the tagger's load time
-    split_into_suggestions(read_as_user_file(next((MEETING_GOLD / "docs").glob("*.txt"))),
-                           extract_tour_metadata(read_as_user_file(next((MEETING_GOLD / "docs").glob("*.txt")))))
+    split_into_suggestions(
+        read_as_user_file(next((MEETING_GOLD / "docs").glob("*.txt"))),
+        extract_tour_metadata(read_as_user_file(next((MEETING_GOLD / "docs").glob("*.txt")))),
+    )
     results, tours = evaluate()
     figures = report(results, tours, details=args.details)
     if args.json:

@@ -14,11 +14,13 @@ The minister's and officials' own statements are never suggestions. For every su
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from nlp.hashing import short_hash
 from nlp.records import ParsedDocument, Suggestion, TableRow, TourMetadata
+from nlp.requests import Turn, find_requests
 
 SUGGESTION_COLUMNS = (
     "건의내용",
@@ -34,11 +36,6 @@ SPEAKER_COLUMNS = ("제안자", "성명", "이름", "발언자", "건의자")
 ORGANISATION_COLUMNS = ("소속", "기업명", "회사명", "업체명", "기관")
 DATE_COLUMNS = ("일자", "날짜", "일시", "접수일")
 
-_ASK_ENDINGS = re.compile(
-    r"(건의\s?(?:드립니다|합니다|드려요)|요청\s?(?:드립니다|합니다)|제안\s?(?:드립니다|합니다)|"
-    r"바랍니다|필요합니다|부탁\s?드립니다|주십시오|주셨으면\s?합니다|주시길\s?바랍니다)[.!]?\s*$"
-)
-_REPORTED_ASK = re.compile(r"(건의|요청|제안)(?:했다|하였다|했습니다|하였습니다)[.]?\s*$")
 _SECTION_HEADING = re.compile(r"^\s*(?:#{1,6}\s*|[■□◆◇●<]\s*|\d+\.\s+|[IVX]+\.\s+)?(.{0,30})$")
 _ASK_HEADING_WORDS = ("건의", "제안", "요청", "애로")
 _BULLET = re.compile(r"^\s*(?:[○◦•·\-–*▪▲]|\d{1,2}[.)]|\(\d{1,2}\)|[①-⑳]|[가-하][.)])\s*")
@@ -46,10 +43,6 @@ _TURN = re.compile(
     r"^\s*(?P<who>[가-힣A-Za-z ]{1,20}?)\s*(?:\((?P<org>[^()]{1,40})\))?\s*[:：]\s*(?P<said>\S.*)$"
 )
 _TRAILING_ATTRIBUTION = re.compile(r"\s*\((?P<who>[^()]{2,40})\)\s*$")
-_SENTENCE = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+(?:[.!?]+|$)")  # "2.5%" does not end a sentence
-_INLINE_ITEM = re.compile(r"▲\s*([^▲\n]+)")
-_ITEM_TAIL = re.compile(r"\s*(?:등을|등)?\s*(?:건의|요청|제안)(?:했다|하였다|했습니다|하였습니다)?\.?\s*$")
-
 _OFFICIAL_TITLES = (
     "장관",
     "차관",
@@ -79,19 +72,27 @@ class _Found:
     end: int
     speaker: str | None = None
     organisation: str | None = None
+    rank: int = 4  # forms and 건의사항 sections are the most specific mention
+
+
+_FORM_FORMATS = ("csv", "xlsx")
 
 
 def split_into_suggestions(document: ParsedDocument, tour: TourMetadata) -> list[Suggestion]:
-    """All suggestions of one document, in reading order, without overlaps."""
+    """All suggestions of one document, in reading order, without overlaps.
+
+    Forms and 건의사항 sections are taken first (their items are the most specific mention);
+    requests found in prose (`nlp.requests`) fill in the rest. A request stated twice (lead and
+    bullet, quote and 건의 sentence) is kept once, on its most specific mention.
+    """
     found: list[_Found] = []
-    taken: list[tuple[int, int]] = []
     for item in _all_candidates(document):
         start, end = _trim(document.text, item.start, item.end)
-        if end - start < 4 or any(start < e and s < end for s, e in taken):
+        if end - start < 2:
             continue
-        taken.append((start, end))
-        found.append(_Found(start, end, item.speaker, item.organisation))
-    found.sort(key=lambda f: f.start)
+        found.append(_Found(start, end, item.speaker, item.organisation, item.rank))
+    kept = _without_restatements(document.text, found)
+    kept.sort(key=lambda f: f.start)
     return [
         Suggestion(
             suggestion_id=short_hash(f"{document.content_hash}:{f.start}:{f.end}"),
@@ -104,16 +105,42 @@ def split_into_suggestions(document: ParsedDocument, tour: TourMetadata) -> list
             organisation=f.organisation,
             raised_on=tour.date,
         )
-        for f in found
+        for f in kept
     ]
 
 
 def _all_candidates(document: ParsedDocument) -> Iterator[_Found]:
     yield from _form_rows(document.rows)
+    if document.format in _FORM_FORMATS and document.rows:
+        return  # a form's text is its rows; its cells are not prose
     yield from _section_items(document.text)
-    yield from _inline_items(document.text)
-    yield from _turn_sentences(document.text)
-    yield from _reported_asks(document.text)
+    turns = list(_turns(document.text))
+    for request in find_requests(document.text, turns):
+        turn = next((t for t in turns if t.said_start <= request.start < t.line_end), None)
+        organisation = turn.organisation if turn else None
+        yield _Found(request.start, request.end, request.speaker, organisation, request.rank)
+
+
+def _without_restatements(text: str, found: list[_Found]) -> list[_Found]:
+    """Drop overlapping spans and restatements, keeping the most specific mention of each request."""
+    order = sorted(range(len(found)), key=lambda i: (-found[i].rank, -found[i].start))
+    kept: list[_Found] = []
+    for index in order:
+        item = found[index]
+        if any(item.start < k.end and k.start < item.end for k in kept):
+            continue
+        squeezed = "".join(text[item.start : item.end].split())
+        if any(_bigram_dice(squeezed, "".join(text[k.start : k.end].split())) >= 0.7 for k in kept):
+            continue
+        kept.append(item)
+    return kept
+
+
+def _bigram_dice(left: str, right: str) -> float:
+    a = Counter(left[i : i + 2] for i in range(len(left) - 1))
+    b = Counter(right[i : i + 2] for i in range(len(right) - 1))
+    total = sum(a.values()) + sum(b.values())
+    return 2 * sum((a & b).values()) / total if total else 0.0
 
 
 def _form_rows(rows: tuple[TableRow, ...]) -> Iterator[_Found]:
@@ -125,20 +152,6 @@ def _form_rows(rows: tuple[TableRow, ...]) -> Iterator[_Found]:
         speaker = next((row.cells[c] for c in SPEAKER_COLUMNS if c in row.cells), None)
         organisation = next((row.cells[c] for c in ORGANISATION_COLUMNS if c in row.cells), None)
         yield _Found(start, end, speaker, organisation)
-
-
-def _inline_items(text: str) -> Iterator[_Found]:
-    for match in _INLINE_ITEM.finditer(text):
-        start, end = match.span(1)
-        item = text[start:end]
-        cut = re.search(r"[.!?](?:\s|$)", item)  # an item never runs past its sentence
-        if cut:
-            item = item[: cut.start()]
-        item = item.rstrip(" ,，、")
-        tail = _ITEM_TAIL.search(item)
-        if tail:
-            item = item[: tail.start()]
-        yield _Found(start, start + len(item.rstrip(" ,")))
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -179,33 +192,20 @@ def _is_heading(line: str) -> bool:
     return len(line) <= 30 and not line.endswith((".", "다", "요")) and bool(_SECTION_HEADING.match(line))
 
 
-def _turn_sentences(text: str) -> Iterator[_Found]:
+def _turns(text: str) -> Iterator[Turn]:
+    """The speaker lines of minutes ("김민수(㈜대성정밀 대표): …")."""
     for offset, line in _lines(text):
         turn = _TURN.match(line)
         if not turn or _BULLET.match(line):
             continue
         who, org = turn.group("who").strip(), (turn.group("org") or "").strip()
-        if is_official(who, org):
-            continue
-        speaker, organisation = who, _strip_title(org) or None
-        base = offset + turn.start("said")
-        for sentence in _SENTENCE.finditer(turn.group("said")):
-            if _ASK_ENDINGS.search(sentence.group().strip()):
-                yield _Found(base + sentence.start(), base + sentence.end(), speaker, organisation)
-
-
-def _reported_asks(text: str) -> Iterator[_Found]:
-    for offset, line in _lines(text):
-        if _TURN.match(line) or "▲" in line:
-            continue
-        for sentence in _SENTENCE.finditer(line):
-            body = sentence.group().strip()
-            if _REPORTED_ASK.search(body) and not _names_official(body[:20]):
-                yield _Found(offset + sentence.start(), offset + sentence.end())
-
-
-def _names_official(text: str) -> bool:
-    return any(w in text for w in _MINISTRY_WORDS) or any(t in text for t in _OFFICIAL_TITLES)
+        yield Turn(
+            said_start=offset + turn.start("said"),
+            line_end=offset + len(line),
+            speaker=who,
+            organisation=_strip_title(org) or None,
+            is_official=is_official(who, org),
+        )
 
 
 def is_official(speaker: str, organisation: str = "") -> bool:

@@ -1,0 +1,619 @@
+"""Participants' requests in the prose of real press releases, news articles and minutes.
+
+How a request is found, on the morphemes of each sentence (`nlp.sentences`):
+1. a *frame* says something was asked for: a request verb (건의/요청/제안/촉구/주문/요구/제언/호소
+   했다, 건의됐다, 논의·거론·제시됐다 for lists), a request ending ("…해 달라", "…해 줄 것",
+   "…해 주길 바란다", "…해 주시기 바랍니다"), or a need ("…이 필요하다/시급하다/절실하다",
+   "…해야 한다고 주장했다");
+2. walking back from the frame over the framing words (해 줄 것을 정부에, 등을, 이 필요하다고) finds
+   where the requested object ends, and walking further back to the clause's subject, a quote mark,
+   a connective ending or "…에서/에게" finds where it starts;
+3. the object is split into one conjunct per requested measure (`nlp.coordination`);
+4. bullets (▲ △ ▴ ◇ <>) in a sentence that frames them as asked for give one item each; photo
+   captions and attendee lists written with the same marks are left out.
+Whoever speaks is the clause's subject (or the previous sentence's, or the minutes' speaker). The
+minister's, officials' and agencies' own words are never suggestions, even when worded like one,
+except for what they say participants asked for ("업계가 요청한 금리인하 문제는 …").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from nlp.coordination import split_conjuncts
+from nlp.sentences import Sentence, Token, sentences_of
+
+REQUEST_VERBS = frozenset(["건의", "요청", "제안", "촉구", "주문", "요구", "제언", "요망", "호소"])
+LIST_VERBS = frozenset(["전달", "제시", "논의", "거론"])  # frame only a list ("… 등이 논의됐다")
+SAYING_VERBS = frozenset(
+    ["주장", "강조", "언급", "당부", "설명", "말", "밝히", "토로", "지적"]
+)  # frame a need or a plea
+NEED_WORDS = frozenset({"필요", "시급", "절실", "필요하", "시급하", "절실하"})
+BULLETS = "▲△▴◇◆"
+ANGLE_BULLET = "<>"
+
+OFFICIAL_TITLES = (
+    "장관", "차관", "청장", "총리", "대통령", "위원장", "처장", "지사", "군수", "구청장", "의원", "의장",
+    "실장", "국장", "정책관", "차관보", "옴부즈만", "부단장", "단장", "이사장", "사무관", "서기관", "주무관",
+    "과장", "소장", "시장", "수석", "비서관", "당국", "정부", "관계자",
+)  # fmt: skip
+GOVERNMENT_BODIES = (
+    "중기부", "중소벤처기업부", "산업부", "산업통상자원부", "고용부", "고용노동부", "국토부", "국토교통부",
+    "해수부", "해양수산부", "농식품부", "농림축산식품부", "기재부", "기획재정부", "과기정통부", "금융위",
+    "금감원", "관세청", "조달청", "특허청", "국세청", "법제처", "중진공", "산단공", "소진공", "추진단",
+    "국정위", "인수위", "국무조정실", "청와대", "대통령실", "정부", "부처", "지자체", "공단", "도청", "시청",
+    "군청", "위원회",
+)  # fmt: skip
+PARTICIPANT_WORDS = (
+    "기업", "업계", "업체", "대표", "회장", "협회", "조합", "단체", "참석자", "농가", "농업인", "어업인", "상인",
+    "소상공인", "상의", "전경련", "경제계", "중앙회", "연합회", "전문가", "㈜", "(주)", "협의회", "경영인",
+)  # fmt: skip
+_GENERIC_NOUNS = frozenset(
+    [
+        "적극",
+        "적극적",
+        "지원",
+        "관심",
+        "배려",
+        "협조",
+        "노력",
+        "의지",
+        "대책",
+        "정책",
+        "방안",
+        "협력",
+        "소통",
+        "도움",
+        "지원책",
+        "마련",
+        "강구",
+        "검토",
+        "해결",
+        "정부",
+        "차원",
+        "다양",
+        "과감",
+        "실질",
+        "실질적",
+        "특단",
+        "종합",
+        "종합대책",
+        "조치",
+        "역할",
+        "개선",
+        "당부",
+        "뒷받침",
+        "필요",
+        "필요성",
+        "위하",
+    ]
+)
+_CAPTION = re.compile(r"사진\s*=|사진제공|\(사진|\[사진|출처\s*=|제공\s*=")
+_CONTACT = re.compile(r"\*{3,}|연락|문의|전화")
+_LEAD_WORDS = frozenset(
+    [
+        "이날",
+        "또",
+        "또한",
+        "특히",
+        "아울러",
+        "한편",
+        "이어",
+        "이에",
+        "이밖에",
+        "이외",
+        "최근",
+        "구체적",
+        "조속히",
+        "보다",
+        "더욱",
+        "적극",
+        "이를",
+        "위해",
+        "그밖에",
+    ]
+)
+_SUBJECT_TRIM = re.compile(
+    r"^(?:이날|한편|또한|또|특히|이어|이에|아울러|이와 함께|이 자리에서|이에 대해)\s*,?\s*"
+)
+
+
+@dataclass(frozen=True)
+class FoundRequest:
+    start: int
+    end: int
+    speaker: str | None
+    rank: int  # 3 bullet item, 2 list item, 1 single request: the most specific mention wins
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A line of minutes that names its speaker ("김민수(㈜대성정밀 대표): …")."""
+
+    said_start: int
+    line_end: int
+    speaker: str | None
+    organisation: str | None
+    is_official: bool
+
+
+def find_requests(text: str, turns: list[Turn] | None = None, skip_until: int = 0) -> list[FoundRequest]:
+    """Every request in `text` outside headlines, captions and officials' own words."""
+    found: list[FoundRequest] = []
+    speaker_before: tuple[str | None, bool] = (None, False)
+    headline_end = _headline_end(text)
+    for sentence in sentences_of(text):
+        if sentence.end <= max(headline_end, skip_until) or _CAPTION.search(sentence.text):
+            continue
+        turn = next(
+            (t for t in turns or () if t.said_start <= sentence.end and sentence.start < t.line_end), None
+        )
+        if turn is not None:
+            speaker, official = turn.speaker, turn.is_official
+        else:
+            speaker, official = _main_subject(sentence) or speaker_before
+        for request in _requests_in_sentence(text, sentence, speaker, official, turn):
+            found.append(request)
+        if turn is None:
+            subject = _main_subject(sentence)
+            if subject is not None:
+                speaker_before = subject
+    return found
+
+
+def _headline_end(text: str) -> int:
+    """Offset where the body starts: title and subtitle lines at the top are not requests (a request
+    named in a headline is restated, more specifically, in the body)."""
+    offset = 0
+    for index, line in enumerate(text.split("\n")):
+        stripped = line.strip()
+        if index >= 6:
+            return offset
+        if stripped and (len(stripped) >= 40 or re.search(r"[다요]\.?\s*$|\.\s*$", stripped)):
+            return offset
+        offset += len(line) + 1
+    return offset
+
+
+def _requests_in_sentence(
+    text: str, sentence: Sentence, speaker: str | None, official: bool, turn: Turn | None
+) -> Iterator[FoundRequest]:
+    tokens = list(sentence.tokens)
+    floor = turn.said_start if turn else sentence.start
+    if any(mark in sentence.text for mark in BULLETS) or ANGLE_BULLET in sentence.text:
+        if not official and not _is_attendance(sentence):
+            yield from _bullet_items(text, sentence, tokens, speaker)
+        return
+    if official:
+        yield from _asked_by_others(text, sentence, tokens)
+        return
+    seen_ends: set[int] = set()
+    for frame in _frames(tokens):
+        region = _object_region(text, tokens, frame, floor)
+        if region is None or region[1] in seen_ends:
+            continue
+        seen_ends.add(region[1])
+        start, end, is_list = region
+        for conjunct in split_conjuncts(text, tokens, start, end, is_list):
+            span = _clean(text, tokens, conjunct.start, conjunct.end)
+            if span and _is_concrete(text, tokens, *span):
+                yield FoundRequest(span[0], span[1], speaker, 2 if is_list else 1)
+
+
+# --- frames ---------------------------------------------------------------------------------------------
+
+
+def _frames(tokens: list[Token]) -> list[int]:
+    """Indexes of tokens that frame a request, in order."""
+    frames: list[int] = []
+    for i, token in enumerate(tokens):
+        following = tokens[i + 1] if i + 1 < len(tokens) else None
+        if token.tag == "NNG" and following is not None and following.form in ("하", "되", "드리"):
+            if (
+                token.form in REQUEST_VERBS
+                or (token.form in LIST_VERBS and _object_has_list(tokens, i))
+                or (token.form in SAYING_VERBS and _follows_need(tokens, i))
+            ):
+                frames.append(i)
+        elif token.tag == "VX" and token.form in ("주", "달") and i > 0 and tokens[i - 1].tag == "EC":
+            if (
+                following is None
+                or following.tag in ("EF", "EC", "EP", "ETN")
+                or (following.tag == "ETM" and following.form in ("ᆯ", "라는"))
+            ):
+                frames.append(i)
+        elif token.form in NEED_WORDS and i > 0 and tokens[i - 1].tag == "JKS":
+            frames.append(i)
+        elif token.tag == "EC" and token.form in ("어야", "아야", "여야") and following is not None:
+            if following.form in ("하", "되") and _said_as_request(tokens, i):
+                frames.append(i)
+        elif token.form == "바라" and i > 0 and tokens[i - 1].tag in ("JKO", "ETN"):
+            frames.append(i)
+    return frames
+
+
+def _object_has_list(tokens: list[Token], frame: int) -> bool:
+    return any(t.tag == "NNB" and t.form == "등" for t in tokens[max(0, frame - 12) : frame])
+
+
+def _follows_need(tokens: list[Token], frame: int) -> bool:
+    """'…해야 한다고 주장했다', '…이 시급하다고 강조했다', '… 필요성을 언급했다'."""
+    window = tokens[max(0, frame - 8) : frame]
+    return any(
+        t.form in NEED_WORDS or t.form in ("어야", "아야", "여야") or (t.tag == "VX" and t.form == "달")
+        for t in window
+    )
+
+
+def _said_as_request(tokens: list[Token], index: int) -> bool:
+    """'…해야 한다' is a request only when reported as one (…고 주장/강조/요청/건의했다, or in a quote)."""
+    rest = tokens[index + 1 : index + 8]
+    return any(t.form in REQUEST_VERBS or t.form in SAYING_VERBS or t.tag == "SSC" for t in rest)
+
+
+# --- the object of a request ----------------------------------------------------------------------------
+
+_FRAMING_TAGS = frozenset(
+    {"JKO", "JKQ", "EC", "EF", "EP", "ETM", "ETN", "VX", "XSV", "SSC", "SSO", "SF", "JX"}
+)
+_FRAMING_NOUNS = frozenset(
+    {"것", "수", "건의", "요청", "의견", "요구", "필요", "필요성", "성", "정부", "주문"}
+)
+_STOP_SUBJECT_TAGS = frozenset({"JKS", "JX"})
+_BOUNDARY_ENDINGS = frozenset(
+    {
+        "며",
+        "으며",
+        "면서",
+        "으면서",
+        "는데",
+        "은데",
+        "지만",
+        "도록",
+        "니까",
+        "라며",
+        "다며",
+        "이라며",
+        "면서도",
+    }
+)
+_REQUEST_ETM_VERBS = frozenset({"건의", "요청", "제시", "요구", "제기", "발굴", "제안", "전달"})
+
+
+def _object_region(text: str, tokens: list[Token], frame: int, floor: int) -> tuple[int, int, bool] | None:
+    """(start, end, is_list) of what the frame at `frame` asks for."""
+    i = frame - 1
+    while i >= 0:
+        token = tokens[i]
+        if token.start < floor:
+            return None
+        if token.tag == "NNB" and token.form == "등":
+            end = _end_before_framing(tokens, i)
+            if end is None:
+                return None
+            return _with_start(text, tokens, end, floor, is_list=True)
+        if token.tag in _FRAMING_TAGS or token.form in _FRAMING_NOUNS or token.form in NEED_WORDS:
+            i -= 1
+            continue
+        if token.tag == "JKS" and i + 1 < len(tokens) and tokens[i + 1].form in NEED_WORDS:
+            i -= 1
+            continue
+        if (
+            token.tag == "JKB"
+            and token.form in ("에", "에게", "께")
+            and i > 0
+            and _is_addressee(tokens[i - 1])
+        ):
+            i -= 2
+            continue
+        if token.tag == "JKB" and token.form == "에" and i >= 2 and tokens[i - 1].tag == "ETM":
+            i -= 1  # "… 완화에 대한 건의도"
+            continue
+        if (
+            token.tag == "VV"
+            and token.form in ("대하", "관하", "위하")
+            and i + 1 < frame
+            and tokens[i + 1].tag == "ETM"
+        ):
+            i -= 1
+            continue
+        break
+    if i < 0:
+        return None
+    anchor = tokens[i]
+    listed = _gathered_by(tokens, i)
+    if listed is not None:
+        end = _end_before_framing(tokens, listed)
+        if end is None:
+            return None
+        return _with_start(text, tokens, end, floor, is_list=True)
+    return _with_start(text, tokens, anchor.end, floor, is_list=False)
+
+
+def _is_addressee(token: Token) -> bool:
+    return token.tag in ("NNG", "NNP") and (
+        any(token.form.endswith(b) for b in GOVERNMENT_BODIES) or token.form.endswith(OFFICIAL_TITLES)
+    )
+
+
+def _gathered_by(tokens: list[Token], index: int) -> int | None:
+    """Index of a '등' that ends a list inside the object NP ending at `index` ('A, B 등 14개 과제를')."""
+    j = index
+    while j >= 0 and index - j <= 12:
+        token = tokens[j]
+        if token.tag == "NNB" and token.form == "등":
+            return j
+        if token.tag in ("JKS", "JX", "JKO", "EC", "EF", "SF") or (token.tag == "JKB" and token.form != "에"):
+            return None
+        j -= 1
+    return None
+
+
+def _end_before_framing(tokens: list[Token], index: int) -> int | None:
+    """End offset of the last content word before tokens[index] ('… 신설해 줄 것 등' -> after 신설)."""
+    j = index - 1
+    while j >= 0:
+        token = tokens[j]
+        if token.tag in ("SP", "JKO", "JKQ", "EC", "EF", "EP", "ETM", "VX", "XSV", "SSC", "JKS", "JC") or (
+            token.form in ("것", "수")
+        ):
+            j -= 1
+            continue
+        return token.end
+    return None
+
+
+def _with_start(
+    text: str, tokens: list[Token], end: int, floor: int, is_list: bool
+) -> tuple[int, int, bool] | None:
+    """Walk back from `end` to where the object starts."""
+    before = [t for t in tokens if t.end <= end and t.start >= floor]
+    start = floor
+    for k in range(len(before) - 1, -1, -1):
+        token = before[k]
+        nxt = before[k + 1] if k + 1 < len(before) else None
+        if token.tag == "SSO" and token.form in '“"「『':
+            start = token.end
+            break
+        if token.tag in _STOP_SUBJECT_TAGS and not _inside_relative_clause(before, k):
+            if token.tag == "JX" and token.form not in ("은", "는"):
+                continue
+            start = token.end
+            break
+        if (
+            token.tag == "JKB"
+            and token.form in ("에서", "에게", "께", "으로", "로")
+            and ((nxt is not None and nxt.tag in ("JX", "SP")) or token.form in ("에서", "에게", "께"))
+        ):
+            if is_list or token.form in ("에게", "께"):
+                start = token.end
+                break
+        if token.tag == "EC" and (
+            token.form in _BOUNDARY_ENDINGS
+            or (token.form == "고" and nxt is not None and nxt.form == "," and before[k - 1].tag != "XSV")
+        ):
+            start = token.end
+            break
+        if (
+            token.tag == "EC"
+            and is_list
+            and token.form in ("어", "아", "여", "어서")
+            and k > 0
+            and before[k - 1].form in ("위하",)
+        ):
+            start = token.end
+            break
+        if (
+            token.tag == "ETM"
+            and k > 1
+            and before[k - 1].tag == "XSV"
+            and before[k - 2].form in _REQUEST_ETM_VERBS
+        ):
+            start = token.end
+            break
+        if token.tag == "SF":
+            start = token.end
+            break
+    if end - start > 400:
+        return None
+    return start, end, is_list
+
+
+def _inside_relative_clause(tokens: list[Token], index: int) -> bool:
+    """'인재들이 모이는 행사': a subject followed shortly by an adnominal ending belongs to the object."""
+    for token in tokens[index + 1 : index + 5]:
+        if token.tag == "ETM":
+            return True
+        if token.tag in ("EC", "EF", "JKS", "JX", "JKO", "SP"):
+            return False
+    return False
+
+
+# --- bullets ----------------------------------------------------------------------------------------------
+
+
+def _bullet_items(
+    text: str, sentence: Sentence, tokens: list[Token], speaker: str | None
+) -> Iterator[FoundRequest]:
+    frames = _frames(tokens) or [i for i, t in enumerate(tokens) if t.tag == "NNG" and t.form in LIST_VERBS]
+    if not frames and not any(w in sentence.text for w in ("건의", "요청", "제안", "요구", "의견", "과제")):
+        return
+    marks = [m.start() + sentence.start for m in re.finditer(rf"[{BULLETS}]|{ANGLE_BULLET}", sentence.text)]
+    last_frame_at = tokens[frames[-1]].start if frames else sentence.end
+    lead = _item_before_bullets(text, tokens, marks[0], sentence.start)
+    if lead is not None:
+        yield FoundRequest(lead[0], lead[1], speaker, 2)
+    for index, mark in enumerate(marks):
+        start = mark + (2 if text.startswith(ANGLE_BULLET, mark) else 1)
+        if index + 1 < len(marks):
+            end = marks[index + 1]
+        else:
+            tail = [t for t in tokens if t.start >= start and t.tag == "NNB" and t.form == "등"]
+            end = tail[0].start if tail else min(last_frame_at, sentence.end)
+            if not tail and frames:
+                end = _end_before_framing(tokens, frames[-1]) or end
+        if end <= start or _is_caption_item(tokens, start, end):
+            continue
+        for conjunct in split_conjuncts(text, tokens, start, end, is_list=True):
+            span = _clean(text, tokens, conjunct.start, conjunct.end)
+            if span and _is_concrete(text, tokens, *span) and not _names_a_person(text, tokens, *span):
+                yield FoundRequest(span[0], span[1], speaker, 3)
+
+
+def _item_before_bullets(
+    text: str, tokens: list[Token], first_mark: int, floor: int
+) -> tuple[int, int] | None:
+    """'주요 건의사항은 매출액 기준의 대출한도 설정방식 개선 외 ▲…': the item named before '외'."""
+    before = [t for t in tokens if t.end <= first_mark]
+    if not before or before[-1].form != "외" or before[-1].tag != "NNB":
+        return None
+    region = _with_start(text, tokens, before[-1].start, floor, is_list=True)
+    if region is None:
+        return None
+    return _clean(text, tokens, region[0], region[1])
+
+
+def _is_caption_item(tokens: list[Token], start: int, end: int) -> bool:
+    """'▲중소벤처기업진흥공단이 19일 부산 벡스코에서 … 열었다': a clause with a subject and a finite verb."""
+    inside = [t for t in tokens if t.start >= start and t.end <= end]
+    has_subject = any(t.tag in ("JKS", "JX") for t in inside)
+    return has_subject and any(t.tag in ("EF", "EP") for t in inside)
+
+
+def _is_attendance(sentence: Sentence) -> bool:
+    return "참석" in sentence.text and not any(w in sentence.text for w in ("건의", "요청", "제안", "요구"))
+
+
+def _names_a_person(text: str, tokens: list[Token], start: int, end: int) -> bool:
+    """'△홍두선 차관보', '△김기문 중기중앙회장': an attendee, not a request."""
+    words = text[start:end].split()
+    return len(words) <= 3 and words[-1].endswith(("장", "관", "보", "원", "사", "표"))
+
+
+# --- requests reported inside an official's sentence ----------------------------------------------------
+
+
+def _asked_by_others(text: str, sentence: Sentence, tokens: list[Token]) -> Iterator[FoundRequest]:
+    """'남장관은 업계가 요청한 금리인하 문제는 …': what the participants asked for, named by an official."""
+    for i in range(2, len(tokens)):
+        if not (
+            tokens[i].tag == "ETM" and tokens[i - 1].tag == "XSV" and tokens[i - 2].form in _REQUEST_ETM_VERBS
+        ):
+            continue
+        if (
+            i < 3
+            or tokens[i - 3].tag != "JKS"
+            or _official_words(text[sentence.start : tokens[i - 3].start][-15:])
+        ):
+            continue
+        start = tokens[i].end
+        end = None
+        last_coordinator = None
+        for token in tokens[i + 1 :]:
+            if token.tag == "JC" or token.form == "및":
+                last_coordinator = token
+            if (token.tag == "NNB" and token.form == "등") or token.form in ("문제", "과제", "사항", "현안"):
+                end = token.start
+                break
+            if token.tag in ("JX", "JKO", "SF"):
+                end = token.start
+                break
+            if token.tag == "JKS":
+                end = last_coordinator.start if last_coordinator else None
+                break
+        if end is None or end <= start:
+            continue
+        for conjunct in split_conjuncts(text, tokens, start, end, is_list=True):
+            span = _clean(text, tokens, conjunct.start, conjunct.end)
+            if span and _is_concrete(text, tokens, *span):
+                yield FoundRequest(span[0], span[1], None, 2)
+
+
+# --- speakers -------------------------------------------------------------------------------------------
+
+
+def _main_subject(sentence: Sentence) -> tuple[str | None, bool] | None:
+    """(speaker, is_official) from the sentence's first topic or subject, if it has one."""
+    tokens = sentence.tokens
+    for k, token in enumerate(tokens):
+        if token.tag not in ("JX", "JKS") or (token.tag == "JX" and token.form not in ("은", "는")):
+            continue
+        if k > 0 and tokens[k - 1].tag in ("JKB", "EC", "ETM", "XSV", "EF"):
+            continue
+        if _inside_relative_clause(list(tokens), k):
+            continue
+        phrase = sentence.text[: token.start - sentence.start]
+        phrase = re.split(r"[,“\"]|(?<=다)\s", phrase)[-1].strip()
+        phrase = _SUBJECT_TRIM.sub("", phrase).strip(" ‘’'()")
+        words = phrase.split()[-6:]
+        speaker = " ".join(words) or None
+        return speaker, _official_words(phrase)
+    return None
+
+
+def _official_words(phrase: str) -> bool:
+    """Does this subject name the government side (a minister, an agency, its staff)?"""
+    if not phrase:
+        return False
+    words = phrase.split()
+    last = words[-1] if words else ""
+    if any(
+        p in last
+        for p in ("회장", "대표", "조합장", "협회", "업계", "기업", "업체", "단체", "참석자", "농가", "상인")
+    ):
+        return False
+    if any(body in phrase for body in GOVERNMENT_BODIES) and not any(p in last for p in PARTICIPANT_WORDS):
+        return True
+    return any(last.endswith(title) or title in last for title in OFFICIAL_TITLES)
+
+
+# --- spans ----------------------------------------------------------------------------------------------
+
+_TRAILING_FRAMING = re.compile(r"(?:\s*(?:등|건의|요청|제안|촉구|의견|문제는)?['’”\"]?\s*)$")
+_LEADING_JUNK = " \t\n,，、;:·-–—'\"“”‘’"
+_TRAILING_JUNK = ' \t\n,，、;:·-–—"“”'
+
+
+def _clean(text: str, tokens: list[Token], start: int, end: int) -> tuple[int, int] | None:
+    """Trim framing words, particles, quote marks and lead-in adverbs off a conjunct."""
+    while True:
+        before = (start, end)
+        while start < end and text[start] in _LEADING_JUNK:
+            start += 1
+        while end > start and text[end - 1] in _TRAILING_JUNK:
+            end -= 1
+        inside = [t for t in tokens if t.start >= start and t.end <= end]
+        if (inside and inside[0].form in _LEAD_WORDS) or (
+            inside and inside[0].tag in ("MAJ", "MM", "JC", "JKB", "JX")
+        ):
+            start = inside[1].start if len(inside) > 1 else end
+        elif (
+            inside
+            and inside[-1].tag in ("JKO", "JKS", "JC", "JX", "JKG", "JKB", "SP", "EC")
+            and len(inside) > 1
+        ) or (inside and inside[-1].form in ("등", "건의", "요청", "제안", "촉구") and len(inside) > 1):
+            end = inside[-2].end
+        if (start, end) == before:
+            break
+    match = _TRAILING_FRAMING.search(text, start, end)
+    if match and match.start() > start and match.group().strip():
+        end = match.start()
+    if end - start < 2 or not re.search(r"[가-힣A-Za-z]", text[start:end]):
+        return None
+    if text.count("(", start, end) > text.count(")", start, end):
+        closing = text.find(")", end, end + 30)
+        if closing != -1:
+            end = closing + 1
+    return start, end
+
+
+def _is_concrete(text: str, tokens: list[Token], start: int, end: int) -> bool:
+    """Guide rule 3: a plea with no identifiable object ('적극적인 지원', '관심') is not a suggestion."""
+    if _CONTACT.search(text, start, end):
+        return False
+    nouns = [
+        t.form for t in tokens if t.start >= start and t.end <= end and t.tag in ("NNG", "NNP", "SL", "XR")
+    ]
+    return any(n not in _GENERIC_NOUNS for n in nouns) and len("".join(text[start:end].split())) >= 3
