@@ -10,13 +10,21 @@ from nlp.splitting import split_into_suggestions
 def extract_tours_and_suggestions(
     documents: list[ParsedDocument],
 ) -> tuple[list[TourMetadata], dict[str, str], list[Suggestion]]:
-    """(tours, document hash -> tour id, suggestions) for a batch of documents."""
+    """(tours, document hash -> tour id, suggestions) for a batch of documents.
+
+    A document in which no suggestion was found belongs to no tour: it is stored without one
+    and listed with the rejected files ("건의사항을 찾지 못했습니다", see
+    `warehouse.queries.rejected_files`), rather than showing as an empty tour.
+    """
     tours: dict[str, TourMetadata] = {}
     document_tours: dict[str, str] = {}
     suggestions: list[Suggestion] = []
     for document in documents:
         tour = extract_tour_metadata(document)
+        found = split_into_suggestions(document, tour)
+        if not found:
+            continue
         tours.setdefault(tour.tour_id, tour)
         document_tours[document.content_hash] = tour.tour_id
-        suggestions.extend(split_into_suggestions(document, tour))
+        suggestions.extend(found)
     return list(tours.values()), document_tours, suggestions

@@ -6,6 +6,7 @@ agree on what a document, a tour, a suggestion and a theme are.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -57,12 +58,29 @@ class TourMetadata:
     tour_number: int | None = None
     participants: tuple[str, ...] = ()
     host: str | None = None
+    sidecar_tour_id: str | None = None  # staff's own id for the tour, from the sidecar
+    document: str | None = None  # path of the document this was read from
 
     @property
     def tour_id(self) -> str:
-        """Stable id: the same visit reported by a press release and by minutes is one tour."""
-        who = self.company or self.place or self.tour_name or "?"
-        return short_hash(f"{self.date}|{who}")
+        """Stable id. A document is its own meeting unless something explicit ties it to another.
+
+        Staff tie documents with a sidecar `tour_id`; a press release and the minutes of one
+        visit are also tied when both name the same tour ("제3회 ... 정책현장투어") on the same
+        date. Sharing only a date, a company or a place ties nothing: unrelated meetings on the
+        same day stay apart. An untied document's id comes from its path, which (unlike its
+        content hash) a new version of the file keeps.
+        """
+        if self.sidecar_tour_id:
+            return short_hash(f"tour|{self.sidecar_tour_id}")
+        if self.tour_name and self.date:
+            return short_hash(f"{self.date}|{_tour_name_key(self.tour_name)}")
+        return short_hash(f"document|{self.document}")
+
+
+def _tour_name_key(name: str) -> str:
+    """A tour name without its year and spacing: "2024년 제3차 스마트제조 현장간담회" = "제3차 스마트제조현장간담회"."""
+    return re.sub(r"\s+|^(?:19|20)\d{2}년", "", name.strip())
 
 
 @dataclass(frozen=True)

@@ -114,7 +114,7 @@ def warehouse_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
             (SELECT count(*) FROM documents WHERE superseded_by IS NULL),
             (SELECT count(*) FROM suggestions WHERE document_hash IN ({_CURRENT_DOCUMENTS})),
             (SELECT count(*) FROM themes WHERE run_id = {_LATEST_THEMES_RUN} AND NOT is_unassigned AND NOT is_hidden),
-            (SELECT count(DISTINCT path) FROM rejections),
+            (SELECT count(*) FROM ({_REJECTED_FILES})),
             (SELECT max(finished_at) FROM runs WHERE status = 'completed')
         """
     ).fetchall()[0]
@@ -184,16 +184,24 @@ def theme_suggestions(
     ).df()
 
 
+NO_SUGGESTIONS_REASON = "건의사항을 찾지 못했습니다"
+
+# Files refused and not since ingested (latest reason), and current documents that were read but
+# yielded no suggestion: those are stored (so they are not read again) but belong to no tour.
+_REJECTED_FILES = f"""
+    SELECT path, reason, rejected_at, run_id FROM rejections
+    WHERE path NOT IN (SELECT path FROM documents WHERE superseded_by IS NULL)
+    QUALIFY row_number() OVER (PARTITION BY path ORDER BY rejected_at DESC) = 1
+    UNION ALL
+    SELECT path, '{NO_SUGGESTIONS_REASON}' AS reason, ingested_at AS rejected_at, run_id FROM documents d
+    WHERE superseded_by IS NULL
+      AND NOT EXISTS (SELECT 1 FROM suggestions s WHERE s.document_hash = d.content_hash)
+"""
+
+
 def rejected_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Files refused and not since ingested, with the latest reason, newest first."""
-    return con.execute(
-        """
-        SELECT path, reason, rejected_at, run_id FROM rejections
-        WHERE path NOT IN (SELECT path FROM documents WHERE superseded_by IS NULL)
-        QUALIFY row_number() OVER (PARTITION BY path ORDER BY rejected_at DESC) = 1
-        ORDER BY rejected_at DESC, path
-        """
-    ).df()
+    """Files refused and not since ingested, and documents with no suggestion, with the reason, newest first."""
+    return con.execute(f"SELECT * FROM ({_REJECTED_FILES}) ORDER BY rejected_at DESC, path").df()
 
 
 # --- explorer: suggestions, sources, trends, tours ----------------------------------------------
