@@ -250,6 +250,21 @@ def test_rejected_files_lists_latest_reason_per_path_until_ingested(tmp_path: Pa
         assert list(queries.rejected_files(con).path) == ["a.pdf"]
 
 
+def test_a_document_without_suggestions_is_listed_as_rejected_not_as_a_tour(tmp_path: Path) -> None:
+    notice = tmp_path / "공지.txt"
+    notice.write_text("현장 간담회 일정 안내\n다음 주 화요일에 간담회가 열립니다.\n", encoding="utf-8")
+    out = _run_output(tmp_path, write_minutes(tmp_path), notice)
+    assert len(out.documents) == 2 and len(out.tours) == 1  # the notice yields no suggestion and no tour
+    with open_for_writing(tmp_path / "w.duckdb") as con:
+        store.write_run(con, store.start_run(con, str(tmp_path), {}), out)
+        assert "공지.txt" in queries.stored_documents(con).values()  # stored: not read again next run
+        frame = queries.rejected_files(con)
+        assert list(frame.path) == ["공지.txt"]
+        assert list(frame.reason) == [queries.NO_SUGGESTIONS_REASON]
+        assert queries.warehouse_summary(con)["rejected_files"] == 1
+        assert len(queries.tour_list(con)) == 1
+
+
 # --- regressions of bugs found and fixed ----------------------------------------------------------------
 
 
