@@ -148,7 +148,11 @@ class Conjunct:
 
 def ends_in_measure(tokens: list[Token]) -> bool:
     """Does this stretch end in an action noun (the word naming what should be done)?"""
-    nouns = [t for t in tokens if t.tag in _NOUN_TAGS or t.tag.startswith("XS")]
+    if tokens and tokens[-1].form == ")":  # "환경 개선(쓰레기 처리 등)": the head is before the brackets
+        opening = max((k for k, t in enumerate(tokens) if t.form == "("), default=None)
+        if opening:
+            tokens = tokens[:opening]
+    nouns = [t for t in tokens if (t.tag in _NOUN_TAGS or t.tag.startswith("XS")) and t.form != "등"]
     if not nouns:
         return False
     last = nouns[-1]
@@ -195,7 +199,7 @@ def split_conjuncts(text: str, tokens: list[Token], start: int, end: int, is_lis
             if ends_in_measure(left) and _head(left) not in _NOT_SPLITTING_HEADS:
                 cuts.append((token.start, token.end))
         elif token.tag == "EC" and token.form in ("고", "거나") and i > 0 and inside[i - 1].tag == "XSV":
-            if any(t.tag == "JKO" for t in left) and i + 1 < len(inside):
+            if any(t.tag == "JKO" for t in left) and i + 1 < len(inside) and ends_in_measure(left):
                 cuts.append((inside[i - 1].start, token.end))
         elif token.tag == "NNB" and token.form == "외" and i + 1 < len(inside):
             cuts.append((token.start, token.end))

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from nlp.coordination import split_conjuncts
+from nlp.coordination import ends_in_measure, split_conjuncts
 from nlp.sentences import Sentence, Token, sentences_of
 
 REQUEST_VERBS = frozenset(["건의", "요청", "제안", "촉구", "주문", "요구", "제언", "요망", "호소"])
@@ -43,7 +43,7 @@ GOVERNMENT_BODIES = (
     "중기부", "중소벤처기업부", "산업부", "산업통상자원부", "고용부", "고용노동부", "국토부", "국토교통부",
     "해수부", "해양수산부", "농식품부", "농림축산식품부", "기재부", "기획재정부", "과기정통부", "금융위",
     "금감원", "관세청", "조달청", "특허청", "국세청", "법제처", "중진공", "산단공", "소진공", "추진단",
-    "국정위", "인수위", "국무조정실", "청와대", "대통령실", "정부", "부처", "지자체", "공단", "도청", "시청",
+    "국정위", "인수위", "국무조정실", "청와대", "대통령실", "정부", "부처", "지자체", "도청", "시청",
     "군청", "위원회",
 )  # fmt: skip
 PARTICIPANT_WORDS = (
@@ -150,14 +150,20 @@ def find_requests(text: str, turns: list[Turn] | None = None, skip_until: int = 
         turn = next(
             (t for t in turns or () if t.said_start <= sentence.end and sentence.start < t.line_end), None
         )
+        bullet = re.search(rf"[{BULLETS}]|{ANGLE_BULLET}", sentence.text)
+        limit = sentence.start + bullet.start() if bullet else None
         if turn is not None:
             speaker, official = turn.speaker, turn.is_official
         else:
-            speaker, official = _main_subject(sentence) or speaker_before
+            speaker, official = _main_subject(sentence, limit) or speaker_before
         for request in _requests_in_sentence(text, sentence, speaker, official, turn):
+            if turn is None and request.rank < 3:
+                named = _main_subject(sentence, request.start)
+                if named is not None and not named[1]:
+                    request = FoundRequest(request.start, request.end, named[0], request.rank)
             found.append(request)
         if turn is None:
-            subject = _main_subject(sentence)
+            subject = _main_subject(sentence, limit)
             if subject is not None:
                 speaker_before = subject
     return found
@@ -195,7 +201,7 @@ def _requests_in_sentence(
         if region is None or region[1] in seen_ends:
             continue
         seen_ends.add(region[1])
-        start, end, is_list = region
+        start, end, is_list = _list_named_for_purpose(text, tokens, region, floor) or region
         for conjunct in split_conjuncts(text, tokens, start, end, is_list):
             span = _clean(text, tokens, conjunct.start, conjunct.end)
             if span and _is_concrete(text, tokens, *span):
@@ -210,7 +216,9 @@ def _frames(tokens: list[Token]) -> list[int]:
     frames: list[int] = []
     for i, token in enumerate(tokens):
         following = tokens[i + 1] if i + 1 < len(tokens) else None
-        if token.tag == "NNG" and following is not None and following.form in ("하", "되", "드리"):
+        if token.form in NEED_WORDS and i > 0 and tokens[i - 1].tag == "JKS":
+            frames.append(i)
+        elif token.tag == "NNG" and following is not None and following.form in ("하", "되", "드리"):
             if (
                 token.form in REQUEST_VERBS
                 or (token.form in LIST_VERBS and _object_has_list(tokens, i))
@@ -224,13 +232,16 @@ def _frames(tokens: list[Token]) -> list[int]:
                 or (following.tag == "ETM" and following.form in ("ᆯ", "라는"))
             ):
                 frames.append(i)
-        elif token.form in NEED_WORDS and i > 0 and tokens[i - 1].tag == "JKS":
-            frames.append(i)
         elif token.tag == "EC" and token.form in ("어야", "아야", "여야") and following is not None:
             if following.form in ("하", "되") and _said_as_request(tokens, i):
                 frames.append(i)
         elif token.form == "바라" and i > 0 and tokens[i - 1].tag in ("JKO", "ETN"):
             frames.append(i)
+        elif token.form == "있" and i >= 2 and tokens[i - 1].tag == "JKS" and tokens[i - 2].form == "등":
+            if any(
+                t.form in ("건의", "요청", "제안", "의견", "내용", "과제", "애로") for t in tokens[: i - 2]
+            ):
+                frames.append(i)  # "주요 내용으로는 A, B 등이 있었다"
     return frames
 
 
@@ -297,7 +308,9 @@ def _object_region(text: str, tokens: list[Token], frame: int, floor: int) -> tu
         if token.tag in _FRAMING_TAGS or token.form in _FRAMING_NOUNS or token.form in NEED_WORDS:
             i -= 1
             continue
-        if token.tag == "JKS" and i + 1 < len(tokens) and tokens[i + 1].form in NEED_WORDS:
+        if token.tag == "JKS" and (
+            (i + 1 < len(tokens) and tokens[i + 1].form in NEED_WORDS) or tokens[i - 1].form == "등"
+        ):
             i -= 1
             continue
         if (
@@ -307,9 +320,6 @@ def _object_region(text: str, tokens: list[Token], frame: int, floor: int) -> tu
             and _is_addressee(tokens[i - 1])
         ):
             i -= 2
-            continue
-        if token.tag == "JKB" and token.form == "에" and i >= 2 and tokens[i - 1].tag == "ETM":
-            i -= 1  # "… 완화에 대한 건의도"
             continue
         if (
             token.tag == "VV"
@@ -330,6 +340,32 @@ def _object_region(text: str, tokens: list[Token], frame: int, floor: int) -> tu
             return None
         return _with_start(text, tokens, end, floor, is_list=True)
     return _with_start(text, tokens, anchor.end, floor, is_list=False)
+
+
+def _list_named_for_purpose(
+    text: str, tokens: list[Token], region: tuple[int, int, bool], floor: int
+) -> tuple[int, int, bool] | None:
+    """'A, B 등을 위해 정부가 적극 나서줄 것을 건의했다', 'A, B 등 스마트공장 구축을 위해 다양한 지원책을
+    강구해 줄 것을': the requests are the listed items, not the generic plea that follows them."""
+    start, end, is_list = region
+    if is_list:
+        return None
+    lists = [k for k, t in enumerate(tokens) if t.tag == "NNB" and t.form == "등" and floor <= t.start < end]
+    if not lists:
+        return None
+    last = lists[-1]
+    tail_tokens = [t for t in tokens if tokens[last].end <= t.start and t.end <= end]
+    purposes = [k for k, t in enumerate(tail_tokens) if t.form in ("위하", "위해")]
+    generic_tail = not _is_concrete(text, tokens, max(start, tokens[last].end), end) or (
+        purposes
+        and all(
+            t.form in _GENERIC_NOUNS for t in tail_tokens[purposes[-1] + 1 :] if t.tag in ("NNG", "NNP", "XR")
+        )
+    )
+    if not generic_tail:
+        return None
+    list_end = _end_before_framing(tokens, last)
+    return _with_start(text, tokens, list_end, floor, is_list=True) if list_end else None
 
 
 def _is_addressee(token: Token) -> bool:
@@ -377,9 +413,9 @@ def _with_start(
         if token.tag == "SSO" and token.form in '“"「『':
             start = token.end
             break
-        if token.tag in _STOP_SUBJECT_TAGS and not _inside_relative_clause(before, k):
-            if token.tag == "JX" and token.form not in ("은", "는"):
-                continue
+        if (token.tag == "JX" and token.form in ("은", "는")) or (
+            token.tag == "JKS" and not _inside_relative_clause(before, k)
+        ):
             start = token.end
             break
         if (
@@ -392,6 +428,7 @@ def _with_start(
                 break
         if token.tag == "EC" and (
             token.form in _BOUNDARY_ENDINGS
+            or (token.form == "고" and k > 0 and before[k - 1].tag in ("VV", "VA"))
             or (token.form == "고" and nxt is not None and nxt.form == "," and before[k - 1].tag != "XSV")
         ):
             start = token.end
@@ -454,12 +491,23 @@ def _bullet_items(
             end = tail[0].start if tail else min(last_frame_at, sentence.end)
             if not tail and frames:
                 end = _end_before_framing(tokens, frames[-1]) or end
+        end = _before_summary(tokens, start, end)
         if end <= start or _is_caption_item(tokens, start, end):
             continue
         for conjunct in split_conjuncts(text, tokens, start, end, is_list=True):
             span = _clean(text, tokens, conjunct.start, conjunct.end)
             if span and _is_concrete(text, tokens, *span) and not _names_a_person(text, tokens, *span):
                 yield FoundRequest(span[0], span[1], speaker, 3)
+
+
+def _before_summary(tokens: list[Token], start: int, end: int) -> int:
+    """'▲…병역특례와 비자 제도 개선, 학생 인건비 상향 등 유인책 제공': a '등' after a measure closes the
+    list; what follows it only sums the items up. ('▲플랫폼 등 신산업 분야 진입규제 개선' is one item.)"""
+    inside = [t for t in tokens if t.start >= start and t.end <= end]
+    for k, token in enumerate(inside):
+        if token.tag == "NNB" and token.form == "등" and k > 0 and ends_in_measure(inside[:k]):
+            return token.start
+    return end
 
 
 def _item_before_bullets(
@@ -482,14 +530,27 @@ def _is_caption_item(tokens: list[Token], start: int, end: int) -> bool:
     return has_subject and any(t.tag in ("EF", "EP") for t in inside)
 
 
+_ATTENDED = re.compile(r"참석(?:했|하였|한 가운데|해|하고|하여|했으며|했고|했습니다)")
+
+
 def _is_attendance(sentence: Sentence) -> bool:
-    return "참석" in sentence.text and not any(w in sentence.text for w in ("건의", "요청", "제안", "요구"))
+    """'△홍두선 차관보 △김진명 정책조정국장 등이 참석했고': a list of people, not of requests."""
+    return bool(_ATTENDED.search(sentence.text)) and not any(
+        w in sentence.text for w in ("건의", "요청", "제안", "요구")
+    )
+
+
+_PERSON_TITLES = (
+    "차관보", "국장", "실장", "회장", "협회장", "본부장", "차관", "장관", "위원", "의원", "대표", "이사", "사장",
+    "단장", "원장", "청장", "총리", "과장", "조합장", "부장", "관장", "센터장", "소장",
+)  # fmt: skip
 
 
 def _names_a_person(text: str, tokens: list[Token], start: int, end: int) -> bool:
     """'△홍두선 차관보', '△김기문 중기중앙회장': an attendee, not a request."""
     words = text[start:end].split()
-    return len(words) <= 3 and words[-1].endswith(("장", "관", "보", "원", "사", "표"))
+    inside = [t for t in tokens if t.start >= start and t.end <= end]
+    return 2 <= len(words) <= 4 and words[-1].endswith(_PERSON_TITLES) and not ends_in_measure(inside)
 
 
 # --- requests reported inside an official's sentence ----------------------------------------------------
@@ -534,15 +595,15 @@ def _asked_by_others(text: str, sentence: Sentence, tokens: list[Token]) -> Iter
 # --- speakers -------------------------------------------------------------------------------------------
 
 
-def _main_subject(sentence: Sentence) -> tuple[str | None, bool] | None:
-    """(speaker, is_official) from the sentence's first topic or subject, if it has one."""
-    tokens = sentence.tokens
+def _main_subject(sentence: Sentence, before: int | None = None) -> tuple[str | None, bool] | None:
+    """(speaker, is_official) from the sentence's first topic or subject (before `before`), if any."""
+    tokens = [t for t in sentence.tokens if before is None or t.end <= before]
     for k, token in enumerate(tokens):
         if token.tag not in ("JX", "JKS") or (token.tag == "JX" and token.form not in ("은", "는")):
             continue
         if k > 0 and tokens[k - 1].tag in ("JKB", "EC", "ETM", "XSV", "EF"):
             continue
-        if _inside_relative_clause(list(tokens), k):
+        if token.tag == "JKS" and _inside_relative_clause(tokens, k):
             continue
         phrase = sentence.text[: token.start - sentence.start]
         phrase = re.split(r"[,“\"]|(?<=다)\s", phrase)[-1].strip()
@@ -571,6 +632,23 @@ def _official_words(phrase: str) -> bool:
 
 # --- spans ----------------------------------------------------------------------------------------------
 
+_TRAILING_WORDS = frozenset(
+    {
+        "등",
+        "건의",
+        "요청",
+        "제안",
+        "촉구",
+        "필요성",
+        "필요",
+        "성",
+        "시급하",
+        "절실하",
+        "필요하",
+        "시급",
+        "절실",
+    }
+)
 _TRAILING_FRAMING = re.compile(r"(?:\s*(?:등|건의|요청|제안|촉구|의견|문제는)?['’”\"]?\s*)$")
 _LEADING_JUNK = " \t\n,，、;:·-–—'\"“”‘’"
 _TRAILING_JUNK = ' \t\n,，、;:·-–—"“”'

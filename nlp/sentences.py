@@ -21,6 +21,7 @@ from functools import lru_cache
 # Kiwi is fast (~10 ms per press release) but must not meet a pathological single "sentence":
 # longer units are first cut at sentence punctuation, then at this length.
 _MAX_UNIT_CHARS = 3000
+_MARKER = re.compile(r"(?:[▲△▴◇◆○●□■•\-–*▶]|\d{1,2}[.)]|[①-⑳]|<>)")
 _TERMINAL = re.compile(r"[.!?。”\"’')\]>]\s*$|[다요음함됨임]\s*$")
 
 
@@ -55,7 +56,8 @@ def sentences_of(text: str) -> list[Sentence]:
     found: list[Sentence] = []
     kiwi = _kiwi()
     for unit_start, unit in _units(text):
-        for sent in kiwi.split_into_sents(unit, return_tokens=True):
+        # a line break inside a unit is a wrapped line, not a sentence end: Kiwi sees a space there
+        for sent in kiwi.split_into_sents(unit.replace("\n", " "), return_tokens=True):
             tokens = tuple(
                 Token(t.form, t.tag, unit_start + t.start, unit_start + t.start + t.len) for t in sent.tokens
             )
@@ -77,38 +79,38 @@ def tokenize(text: str, offset: int = 0) -> tuple[Token, ...]:
 
 
 def _units(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, text) of the stretches that Kiwi splits into sentences."""
-    for block_start, lines in _blocks(text):
-        if _looks_hard_wrapped([line for _, line in lines]):
-            end = lines[-1][0] + len(lines[-1][1])
-            yield from _bounded(block_start, text[block_start:end])
-        else:
-            for offset, line in lines:
-                yield from _bounded(offset, line)
-
-
-def _blocks(text: str) -> Iterator[tuple[int, list[tuple[int, str]]]]:
-    """Runs of non-blank lines, each line with its offset."""
-    current: list[tuple[int, str]] = []
+    """(offset, text) of the stretches that Kiwi splits into sentences: a line joins the next one only
+    when it stops mid-sentence at full width (a hard-wrapped line), so a headline, a caption or a
+    bullet line stays on its own."""
+    start: int | None = None
     offset = 0
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        line_end = offset + len(line)
         if line.strip():
-            current.append((offset, line))
-        elif current:
-            yield current[0][0], current
-            current = []
-        offset += len(line) + 1
-    if current:
-        yield current[0][0], current
+            if start is None:
+                start = offset
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            if not _continues(line, following):
+                yield from _bounded(start, text[start:line_end])
+                start = None
+        elif start is not None:
+            yield from _bounded(start, text[start:offset])
+            start = None
+        offset = line_end + 1
+    if start is not None:
+        yield from _bounded(start, text[start:])
 
 
-def _looks_hard_wrapped(lines: list[str]) -> bool:
-    """A block whose lines mostly stop mid-sentence at a similar width was wrapped by hand."""
-    if len(lines) < 3:
-        return False
-    body = lines[:-1]
-    open_ended = sum(1 for line in body if len(line.strip()) >= 25 and not _TERMINAL.search(line))
-    return open_ended >= 0.6 * len(body)
+def _continues(line: str, following: str) -> bool:
+    stripped = following.lstrip()
+    return (
+        len(line.strip()) >= 25
+        and not _TERMINAL.search(line)
+        and bool(stripped)
+        and (stripped[0].isalnum() or stripped[0] in "(\"“‘'")
+        and not _MARKER.match(stripped)
+    )
 
 
 def _bounded(offset: int, unit: str) -> Iterator[tuple[int, str]]:
