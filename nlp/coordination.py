@@ -108,7 +108,6 @@ MEASURE_HEADS = frozenset(
         "방안",
         "제도",
         "감시",
-        "규제",
         "반영",
         "변경",
         "상환",
@@ -136,6 +135,7 @@ MEASURE_HEADS = frozenset(
 _NOT_SPLITTING_HEADS = frozenset(
     ["수집", "산정", "신장", "이해", "분석", "생산", "가공", "유통", "관리", "유치", "처리", "판매", "활용"]
 )
+_FRAMING_NOUNS = frozenset({"건의", "요청", "제안", "촉구", "요구"})
 _NOUN_TAGS = frozenset({"NNG", "NNP", "NNB", "SL", "SH", "SN", "XSN", "XR"})
 _OPENERS = {"(": ")", "[": "]", "“": "”", "‘": "’", "「": "」", "『": "』", "<": ">", "〈": "〉"}
 
@@ -153,6 +153,8 @@ def ends_in_measure(tokens: list[Token]) -> bool:
         if opening:
             tokens = tokens[:opening]
     nouns = [t for t in tokens if (t.tag in _NOUN_TAGS or t.tag.startswith("XS")) and t.form != "등"]
+    while nouns and nouns[-1].form in _FRAMING_NOUNS:  # "계룡스파텔 활용개선 촉구,"
+        nouns.pop()
     if not nouns:
         return False
     last = nouns[-1]
@@ -195,7 +197,7 @@ def split_conjuncts(text: str, tokens: list[Token], start: int, end: int, is_lis
             continue
         if token.tag == "SP" and token.form in ",，、" and is_list:
             cuts.append((token.start, token.end))
-        elif (token.form in ("와", "과", "이나", "나") and token.tag == "JC") or token.form == "및":
+        elif (token.form in ("와", "과", "이나", "나") and token.tag in ("JC", "JKB")) or token.form == "및":
             if ends_in_measure(left) and _head(left) not in _NOT_SPLITTING_HEADS:
                 cuts.append((token.start, token.end))
         elif token.tag == "EC" and token.form in ("고", "거나") and i > 0 and inside[i - 1].tag == "XSV":

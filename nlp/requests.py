@@ -43,7 +43,7 @@ GOVERNMENT_BODIES = (
     "중기부", "중소벤처기업부", "산업부", "산업통상자원부", "고용부", "고용노동부", "국토부", "국토교통부",
     "해수부", "해양수산부", "농식품부", "농림축산식품부", "기재부", "기획재정부", "과기정통부", "금융위",
     "금감원", "관세청", "조달청", "특허청", "국세청", "법제처", "중진공", "산단공", "소진공", "추진단",
-    "국정위", "인수위", "국무조정실", "청와대", "대통령실", "정부", "부처", "지자체", "도청", "시청",
+    "국정위", "인수위", "국무조정실", "청와대", "대통령실", "정부", "부처", "도청", "시청",
     "군청", "위원회",
 )  # fmt: skip
 PARTICIPANT_WORDS = (
@@ -54,6 +54,8 @@ _GENERIC_NOUNS = frozenset(
     [
         "적극",
         "적극적",
+        "발굴",
+        "애로점",
         "지원",
         "관심",
         "배려",
@@ -153,15 +155,10 @@ def find_requests(text: str, turns: list[Turn] | None = None, skip_until: int = 
         bullet = re.search(rf"[{BULLETS}]|{ANGLE_BULLET}", sentence.text)
         limit = sentence.start + bullet.start() if bullet else None
         if turn is not None:
-            speaker, official = turn.speaker, turn.is_official
+            fallback = (turn.speaker, turn.is_official)
         else:
-            speaker, official = _main_subject(sentence, limit) or speaker_before
-        for request in _requests_in_sentence(text, sentence, speaker, official, turn):
-            if turn is None and request.rank < 3:
-                named = _main_subject(sentence, request.start)
-                if named is not None and not named[1]:
-                    request = FoundRequest(request.start, request.end, named[0], request.rank)
-            found.append(request)
+            fallback = speaker_before
+        found.extend(_requests_in_sentence(text, sentence, fallback, turn))
         if turn is None:
             subject = _main_subject(sentence, limit)
             if subject is not None:
@@ -184,17 +181,29 @@ def _headline_end(text: str) -> int:
 
 
 def _requests_in_sentence(
-    text: str, sentence: Sentence, speaker: str | None, official: bool, turn: Turn | None
+    text: str, sentence: Sentence, fallback: tuple[str | None, bool], turn: Turn | None
 ) -> Iterator[FoundRequest]:
+    """The requests of one sentence. Who asks is the closest topic ("…은/는") before the request,
+    else the minutes' speaker or the previous sentence's subject."""
     tokens = list(sentence.tokens)
     floor = turn.said_start if turn else sentence.start
-    if any(mark in sentence.text for mark in BULLETS) or ANGLE_BULLET in sentence.text:
+
+    def who(position: int) -> tuple[str | None, bool]:
+        if turn is not None:
+            return fallback
+        return _main_subject(sentence, position, closest=True) or fallback
+
+    bullet = re.search(rf"[{BULLETS}]|{ANGLE_BULLET}", sentence.text)
+    if bullet:
+        speaker, official = _main_subject(sentence, sentence.start + bullet.start(), closest=True) or (
+            fallback[0],
+            False,
+        )
         if not official and not _is_attendance(sentence):
             yield from _bullet_items(text, sentence, tokens, speaker)
         return
-    if official:
+    if any(official for _, official, _ in _topics(sentence)):
         yield from _asked_by_others(text, sentence, tokens)
-        return
     seen_ends: set[int] = set()
     for frame in _frames(tokens):
         region = _object_region(text, tokens, frame, floor)
@@ -202,10 +211,17 @@ def _requests_in_sentence(
             continue
         seen_ends.add(region[1])
         start, end, is_list = _list_named_for_purpose(text, tokens, region, floor) or region
-        for conjunct in split_conjuncts(text, tokens, start, end, is_list):
+        speaker, official = who(start)
+        if official:
+            continue
+        conjuncts = split_conjuncts(text, tokens, start, end, is_list)
+        for conjunct in conjuncts:
             span = _clean(text, tokens, conjunct.start, conjunct.end)
-            if span and _is_concrete(text, tokens, *span):
-                yield FoundRequest(span[0], span[1], speaker, 2 if is_list else 1)
+            if not span or not _is_concrete(text, tokens, *span):
+                continue
+            if len(conjuncts) == 1 and _plea_for_purpose(text, tokens, *span):
+                continue
+            yield FoundRequest(span[0], span[1], speaker, 2 if is_list else 1)
 
 
 # --- frames ---------------------------------------------------------------------------------------------
@@ -221,22 +237,25 @@ def _frames(tokens: list[Token]) -> list[int]:
         elif token.tag == "NNG" and following is not None and following.form in ("하", "되", "드리"):
             if (
                 token.form in REQUEST_VERBS
-                or (token.form in LIST_VERBS and _object_has_list(tokens, i))
+                or (
+                    token.form in LIST_VERBS
+                    and (following.form == "되" or token.form in ("전달", "제시"))
+                    and _object_has_list(tokens, i)
+                )
                 or (token.form in SAYING_VERBS and _follows_need(tokens, i))
             ):
                 frames.append(i)
         elif token.tag == "VX" and token.form in ("주", "달") and i > 0 and tokens[i - 1].tag == "EC":
             if (
                 following is None
-                or following.tag in ("EF", "EC", "EP", "ETN")
+                or following.tag in ("EF", "EC", "ETN")
+                or (following.tag == "EP" and following.form in ("시", "으시"))
                 or (following.tag == "ETM" and following.form in ("ᆯ", "라는"))
             ):
                 frames.append(i)
         elif token.tag == "EC" and token.form in ("어야", "아야", "여야") and following is not None:
             if following.form in ("하", "되") and _said_as_request(tokens, i):
                 frames.append(i)
-        elif token.form == "바라" and i > 0 and tokens[i - 1].tag in ("JKO", "ETN"):
-            frames.append(i)
         elif token.form == "있" and i >= 2 and tokens[i - 1].tag == "JKS" and tokens[i - 2].form == "등":
             if any(
                 t.form in ("건의", "요청", "제안", "의견", "내용", "과제", "애로") for t in tokens[: i - 2]
@@ -274,6 +293,8 @@ _FRAMING_NOUNS = frozenset(
 )
 _STOP_SUBJECT_TAGS = frozenset({"JKS", "JX"})
 _BOUNDARY_ENDINGS = frozenset(
+    {"다면서", "라면서", "므로", "으므로", "는데도", "다며", "라며", "지만", "면서", "으면서"}
+) | frozenset(
     {
         "며",
         "으며",
@@ -333,6 +354,8 @@ def _object_region(text: str, tokens: list[Token], frame: int, floor: int) -> tu
     if i < 0:
         return None
     anchor = tokens[i]
+    if anchor.form in ("이같이", "이와같이", "이렇게", "그같이"):
+        return None  # "이같이 건의했다" restates the sentence before
     listed = _gathered_by(tokens, i)
     if listed is not None:
         end = _end_before_framing(tokens, listed)
@@ -350,9 +373,14 @@ def _list_named_for_purpose(
     start, end, is_list = region
     if is_list:
         return None
-    lists = [k for k, t in enumerate(tokens) if t.tag == "NNB" and t.form == "등" and floor <= t.start < end]
+    concrete = _is_concrete(text, tokens, start, end)
+    lists = [
+        k
+        for k, t in enumerate(tokens)
+        if t.tag == "NNB" and t.form == "등" and (start if concrete else floor) <= t.start < end
+    ]
     if not lists:
-        return None
+        return _named_before_generic_support(text, tokens, region)
     last = lists[-1]
     tail_tokens = [t for t in tokens if tokens[last].end <= t.start and t.end <= end]
     purposes = [k for k, t in enumerate(tail_tokens) if t.form in ("위하", "위해")]
@@ -366,6 +394,26 @@ def _list_named_for_purpose(
         return None
     list_end = _end_before_framing(tokens, last)
     return _with_start(text, tokens, list_end, floor, is_list=True) if list_end else None
+
+
+_SUPPORT_NOUNS = frozenset({"지원", "정부", "차원", "적극", "적극적", "관심", "투자", "예산", "정책", "배려"})
+
+
+def _named_before_generic_support(
+    text: str, tokens: list[Token], region: tuple[int, int, bool]
+) -> tuple[int, int, bool] | None:
+    """'가공시설 현대화와 수산식품 우수성 홍보에 정부 차원의 적극적인 지원이 필요하다': the requests are
+    what the generic support is for."""
+    start, end, _ = region
+    inside = [t for t in tokens if t.start >= start and t.end <= end]
+    targets = [k for k, t in enumerate(inside) if t.tag == "JKB" and t.form == "에"]
+    if not targets:
+        return None
+    last = targets[-1]
+    tail = [t for t in inside[last + 1 :] if t.tag in ("NNG", "NNP", "XR", "SL")]
+    if tail and all(t.form in _SUPPORT_NOUNS for t in tail) and last > 0:
+        return start, inside[last - 1].end, True
+    return None
 
 
 def _is_addressee(token: Token) -> bool:
@@ -426,6 +474,24 @@ def _with_start(
             if is_list or token.form in ("에게", "께"):
                 start = token.end
                 break
+        if (
+            token.tag == "JKB"
+            and token.form == "에서"
+            and k > 0
+            and before[k - 1].form
+            in ("간담회", "자리", "회의", "행사", "설명회", "토론회", "만찬", "면담", "협의회")
+        ):
+            start = token.end
+            break
+        if (
+            token.tag == "EC"
+            and token.form == "고"
+            and k > 1
+            and before[k - 1].tag == "XSV"
+            and not ends_in_measure(before[: k - 1])
+        ):
+            start = token.end
+            break
         if token.tag == "EC" and (
             token.form in _BOUNDARY_ENDINGS
             or (token.form == "고" and k > 0 and before[k - 1].tag in ("VV", "VA"))
@@ -595,9 +661,10 @@ def _asked_by_others(text: str, sentence: Sentence, tokens: list[Token]) -> Iter
 # --- speakers -------------------------------------------------------------------------------------------
 
 
-def _main_subject(sentence: Sentence, before: int | None = None) -> tuple[str | None, bool] | None:
-    """(speaker, is_official) from the sentence's first topic or subject (before `before`), if any."""
+def _topics(sentence: Sentence, before: int | None = None) -> list[tuple[str | None, bool, str]]:
+    """(speaker, is_official, particle tag) of each topic or subject before `before`, in order."""
     tokens = [t for t in sentence.tokens if before is None or t.end <= before]
+    found = []
     for k, token in enumerate(tokens):
         if token.tag not in ("JX", "JKS") or (token.tag == "JX" and token.form not in ("은", "는")):
             continue
@@ -609,17 +676,38 @@ def _main_subject(sentence: Sentence, before: int | None = None) -> tuple[str | 
         phrase = re.split(r"[,“\"]|(?<=다)\s", phrase)[-1].strip()
         phrase = _SUBJECT_TRIM.sub("", phrase).strip(" ‘’'()")
         words = phrase.split()[-6:]
-        speaker = " ".join(words) or None
-        return speaker, _official_words(phrase)
-    return None
+        found.append((" ".join(words) or None, _official_words(phrase), token.tag))
+    return found
+
+
+def _main_subject(
+    sentence: Sentence, before: int | None = None, closest: bool = False
+) -> tuple[str | None, bool] | None:
+    """The sentence's first topic or subject (before `before`), or with `closest` the last topic
+    ("…은/는") before it: in "최부총리는 … 기업들이 … 자제해 달라고 당부했다" the speaker is the topic."""
+    topics = _topics(sentence, before)
+    if not topics:
+        return None
+    marked = [t for t in topics if t[2] == "JX"]
+    speaker, official, _ = marked[-1] if closest and marked else topics[0]
+    return speaker, official
 
 
 def _official_words(phrase: str) -> bool:
-    """Does this subject name the government side (a minister, an agency, its staff)?"""
+    """Does this subject name the government side (a minister, an agency, its staff), or the meeting
+    itself ('이번 간담회는 … 건의하고 … 마련됐다': a purpose, not a request)?"""
     if not phrase:
         return False
     words = phrase.split()
     last = words[-1] if words else ""
+    if last.endswith(("간담회", "행사", "회의", "자리", "방문", "투어")):
+        return True
+    if "참석한" in phrase or "참석자" in phrase:
+        return False
+    if any(
+        p in phrase for p in ("업체", "기업", "협회", "조합", "업계", "대표", "단체", "농가", "상인")
+    ) and not any(body in phrase for body in GOVERNMENT_BODIES):
+        return False
     if any(
         p in last
         for p in ("회장", "대표", "조합장", "협회", "업계", "기업", "업체", "단체", "참석자", "농가", "상인")
@@ -694,4 +782,20 @@ def _is_concrete(text: str, tokens: list[Token], start: int, end: int) -> bool:
     nouns = [
         t.form for t in tokens if t.start >= start and t.end <= end and t.tag in ("NNG", "NNP", "SL", "XR")
     ]
+    if (nouns and nouns[-1] in _COMPLAINTS) or _UMBRELLA.search(text, start, end):
+        return False  # "경제난에 대한 어려움을 호소했다", "애로점에 대한 개선을 건의했다"
     return any(n not in _GENERIC_NOUNS for n in nouns) and len("".join(text[start:end].split())) >= 3
+
+
+_COMPLAINTS = frozenset({"어려움", "애로", "고충", "애로사항", "불만", "우려", "애로점", "어려운", "감사"})
+_UMBRELLA = re.compile(r"애로\S*\s*(?:에 대한|의)?\s*(?:개선|해결|해소)\s*$")
+
+
+def _plea_for_purpose(text: str, tokens: list[Token], start: int, end: int) -> bool:
+    """'체질 개선을 위한 과감한 정책 지원': a purpose followed by generic support only."""
+    inside = [t for t in tokens if t.start >= start and t.end <= end]
+    purposes = [k for k, t in enumerate(inside) if t.form in ("위하", "위해")]
+    if not purposes:
+        return False
+    tail = [t for t in inside[purposes[-1] + 1 :] if t.tag in ("NNG", "NNP", "XR", "SL")]
+    return bool(tail) and all(t.form in _GENERIC_NOUNS for t in tail)

@@ -188,7 +188,7 @@ def _is_heading(line: str) -> bool:
     if _BULLET.match(line) or _TURN.match(line):
         return False
     if line.startswith(("#", "■", "□", "◆", "◇", "●", "[", "<", "【")):
-        return True
+        return len(line) <= 40  # "□ 이날 간담회에서 …" is a press release's paragraph, not a heading
     return len(line) <= 30 and not line.endswith((".", "다", "요")) and bool(_SECTION_HEADING.match(line))
 
 
