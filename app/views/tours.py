@@ -18,7 +18,7 @@ if tours.empty:
 
 def _name(row: pd.Series) -> str:
     day = "-" if pd.isna(row.tour_date) else pd.Timestamp(row.tour_date).strftime("%Y-%m-%d")
-    return f"{day} · {row.tour_name or '이름 없음'} · {row.company or row.place or ''}"
+    return f"{day} · {row.tour_name or row.host or '이름 없음'} · {row.company or row.place or ''}"
 
 
 names = {row.tour_id: _name(row) for row in tours.itertuples()}
