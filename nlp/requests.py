@@ -186,7 +186,7 @@ def _requests_in_sentence(
     """The requests of one sentence. Who asks is the closest topic ("…은/는") before the request,
     else the minutes' speaker or the previous sentence's subject."""
     tokens = list(sentence.tokens)
-    floor = turn.said_start if turn else sentence.start
+    floor = max(turn.said_start, sentence.start) if turn else sentence.start
 
     def who(position: int) -> tuple[str | None, bool]:
         if turn is not None:
@@ -236,7 +236,7 @@ def _frames(tokens: list[Token]) -> list[int]:
             frames.append(i)
         elif token.tag == "NNG" and following is not None and following.form in ("하", "되", "드리"):
             if (
-                token.form in REQUEST_VERBS
+                (token.form in REQUEST_VERBS and _reported_as_asked(tokens, i))
                 or (
                     token.form in LIST_VERBS
                     and (following.form == "되" or token.form in ("전달", "제시"))
@@ -250,7 +250,10 @@ def _frames(tokens: list[Token]) -> list[int]:
                 following is None
                 or following.tag in ("EF", "EC", "ETN")
                 or (following.tag == "EP" and following.form in ("시", "으시"))
-                or (following.tag == "ETM" and following.form in ("ᆯ", "라는"))
+                or (following.tag == "ETM" and following.form == "라는")
+                or (  # "…해 줄 것", not "…해 줄 사람"
+                    following.tag == "ETM" and i + 2 < len(tokens) and tokens[i + 2].form in ("것", "수")
+                )
             ):
                 frames.append(i)
         elif token.tag == "EC" and token.form in ("어야", "아야", "여야") and following is not None:
@@ -262,6 +265,17 @@ def _frames(tokens: list[Token]) -> list[int]:
             ):
                 frames.append(i)  # "주요 내용으로는 A, B 등이 있었다"
     return frames
+
+
+def _reported_as_asked(tokens: list[Token], frame: int) -> bool:
+    """'요구' is also what customers do ("바이어가 … 이력을 요구하기 시작했습니다"): it frames a request only
+    when reported as done ("요구했다", "요구합니다" in minutes is the speaker's own ask: "요구드립니다")."""
+    if tokens[frame].form != "요구":
+        return True
+    after = tokens[frame + 1 : frame + 4]
+    return any(t.tag == "EP" and t.form in ("었", "았", "였") for t in after) or any(
+        t.form == "드리" for t in after
+    )
 
 
 def _object_has_list(tokens: list[Token], frame: int) -> bool:
@@ -462,7 +476,9 @@ def _with_start(
             start = token.end
             break
         if (token.tag == "JX" and token.form in ("은", "는")) or (
-            token.tag == "JKS" and not _inside_relative_clause(before, k)
+            token.tag == "JKS"
+            and not _inside_relative_clause(before, k)
+            and not (k > 0 and (is_list is False) and _is_addressee(before[k - 1]))
         ):
             start = token.end
             break

@@ -72,10 +72,11 @@ class _Found:
     end: int
     speaker: str | None = None
     organisation: str | None = None
-    rank: int = 4  # forms and 건의사항 sections are the most specific mention
+    rank: int = 4  # forms and 건의사항 sections are the most specific mention (_FORM_RANK)
 
 
 _FORM_FORMATS = ("csv", "xlsx")
+_FORM_RANK = 4
 
 
 def split_into_suggestions(document: ParsedDocument, tour: TourMetadata) -> list[Suggestion]:
@@ -130,8 +131,10 @@ def _without_restatements(text: str, found: list[_Found]) -> list[_Found]:
         if any(item.start < k.end and k.start < item.end for k in kept):
             continue
         squeezed = "".join(text[item.start : item.end].split())
-        if any(_bigram_dice(squeezed, "".join(text[k.start : k.end].split())) >= 0.7 for k in kept):
-            continue
+        if item.rank < _FORM_RANK and any(
+            _bigram_dice(squeezed, "".join(text[k.start : k.end].split())) >= 0.7 for k in kept
+        ):
+            continue  # a form row or a 건의사항 item is never a restatement
         kept.append(item)
     return kept
 

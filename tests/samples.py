@@ -63,9 +63,10 @@ MINUTES_SUGGESTIONS = [
     ("완성차와 협력사가 함께 쓰는 품질 데이터 표준 양식 마련", None, None),
     ("생산 현장 경험을 갖춘 AI 전문인력 양성 과정 개설", None, None),
     ("프레스 공정 위험구역에 AI 영상 기반 접근 감지 장비 도입 비용 지원", None, None),
-    ("도입 이후 3년간 운영을 함께 봐 주는 사후관리 지원을 요청드립니다.", "김민수", "㈜대성정밀"),
-    ("재직자 대상 제조 AI 재교육 과정을 지원해 주시기 바랍니다.", "박지영", "㈜한빛오토"),
-    ("자세한 사항은 010-4821-3307로 연락 주시기 바랍니다.", "박지영", "㈜한빛오토"),
+    # a spoken ask is the requested measure without its framing verb (SPLITTING_GUIDE.md rule 6) ...
+    ("도입 이후 3년간 운영을 함께 봐 주는 사후관리 지원", "김민수", "㈜대성정밀"),
+    ("재직자 대상 제조 AI 재교육 과정을 지원", "박지영", "㈜한빛오토"),
+    # ... and "자세한 사항은 010-…로 연락 주시기 바랍니다" asks for a phone call, not for a measure
 ]
 # Sentences of the minister and of an official that end like asks but are not suggestions.
 OFFICIAL_SENTENCES = ["현장 의견을 계속 보내 주시기 바랍니다.", "공동 안전관리자 제도 도입이 필요합니다."]
