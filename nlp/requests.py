@@ -154,10 +154,7 @@ def find_requests(text: str, turns: list[Turn] | None = None, skip_until: int = 
         )
         bullet = re.search(rf"[{BULLETS}]|{ANGLE_BULLET}", sentence.text)
         limit = sentence.start + bullet.start() if bullet else None
-        if turn is not None:
-            fallback = (turn.speaker, turn.is_official)
-        else:
-            fallback = speaker_before
+        fallback = (turn.speaker, turn.is_official) if turn is not None else speaker_before
         found.extend(_requests_in_sentence(text, sentence, fallback, turn))
         if turn is None:
             subject = _main_subject(sentence, limit)
@@ -259,12 +256,15 @@ def _frames(tokens: list[Token]) -> list[int]:
         elif token.tag == "EC" and token.form in ("어야", "아야", "여야") and following is not None:
             if following.form in ("하", "되") and _said_as_request(tokens, i):
                 frames.append(i)
-        elif token.form == "있" and i >= 2 and tokens[i - 1].tag == "JKS" and tokens[i - 2].form == "등":
-            if any(
-                t.form in ("건의", "요청", "제안", "의견", "내용", "과제", "애로") for t in tokens[: i - 2]
-            ):
-                frames.append(i)  # "주요 내용으로는 A, B 등이 있었다"
+        elif _listed_as_asked(tokens, i):
+            frames.append(i)  # "주요 내용으로는 A, B 등이 있었다"
     return frames
+
+
+def _listed_as_asked(tokens: list[Token], i: int) -> bool:
+    if tokens[i].form != "있" or i < 2 or tokens[i - 1].tag != "JKS" or tokens[i - 2].form != "등":
+        return False
+    return any(t.form in ("건의", "요청", "제안", "의견", "내용", "과제", "애로") for t in tokens[: i - 2])
 
 
 def _reported_as_asked(tokens: list[Token], frame: int) -> bool:
@@ -486,10 +486,9 @@ def _with_start(
             token.tag == "JKB"
             and token.form in ("에서", "에게", "께", "으로", "로")
             and ((nxt is not None and nxt.tag in ("JX", "SP")) or token.form in ("에서", "에게", "께"))
-        ):
-            if is_list or token.form in ("에게", "께"):
-                start = token.end
-                break
+        ) and (is_list or token.form in ("에게", "께")):
+            start = token.end
+            break
         if (
             token.tag == "JKB"
             and token.form == "에서"
