@@ -18,6 +18,7 @@ except for what they say participants asked for ("업계가 요청한 금리인�
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -92,6 +93,11 @@ _GENERIC_NOUNS = frozenset(
         "위하",
     ]
 )
+# Words without which no sentence can frame a request: lines without any are never analysed.
+_MAY_ASK = re.compile(
+    r"건의|요청|제안|촉구|주문|요구|제언|요망|호소|당부|달라|주길|주기|주시|주십|줄 ?것|필요|시급|절실|야 ?한다|야 ?합니다"
+    r"|전달|제시|논의|거론|있었|[▲△▴◇◆]|<>"
+)
 _CAPTION = re.compile(r"사진\s*=|사진제공|\(사진|\[사진|출처\s*=|제공\s*=")
 _CONTACT = re.compile(r"\*{3,}|연락|문의|전화")
 _LEAD_WORDS = frozenset(
@@ -146,12 +152,12 @@ def find_requests(text: str, turns: list[Turn] | None = None, skip_until: int = 
     found: list[FoundRequest] = []
     speaker_before: tuple[str | None, bool] = (None, False)
     headline_end = _headline_end(text)
-    for sentence in sentences_of(text):
+    turns = turns or []
+    starts = [t.said_start for t in turns]
+    for sentence in sentences_of(text, only_if=_MAY_ASK):
         if sentence.end <= max(headline_end, skip_until) or _CAPTION.search(sentence.text):
             continue
-        turn = next(
-            (t for t in turns or () if t.said_start <= sentence.end and sentence.start < t.line_end), None
-        )
+        turn = turn_at(turns, starts, sentence.start, sentence.end)
         bullet = re.search(rf"[{BULLETS}]|{ANGLE_BULLET}", sentence.text)
         limit = sentence.start + bullet.start() if bullet else None
         fallback = (turn.speaker, turn.is_official) if turn is not None else speaker_before
@@ -161,6 +167,15 @@ def find_requests(text: str, turns: list[Turn] | None = None, skip_until: int = 
             if subject is not None:
                 speaker_before = subject
     return found
+
+
+def turn_at(turns: list[Turn], starts: list[int], start: int, end: int | None = None) -> Turn | None:
+    """The minutes' turn that `text[start:end]` belongs to. `turns` are in reading order and `starts`
+    their `said_start`s: bisecting keeps a 200,000-line transcript linear."""
+    index = bisect.bisect_right(starts, start if end is None else end) - 1
+    if index >= 0 and start < turns[index].line_end:
+        return turns[index]
+    return None
 
 
 def _headline_end(text: str) -> int:

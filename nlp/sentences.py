@@ -51,11 +51,14 @@ def _kiwi():
     return Kiwi()
 
 
-def sentences_of(text: str) -> list[Sentence]:
-    """All sentences of `text` in reading order."""
+def sentences_of(text: str, only_if: re.Pattern[str] | None = None) -> list[Sentence]:
+    """The sentences of `text` in reading order; with `only_if`, only those of the lines (or wrapped
+    paragraphs) where that pattern occurs, so a long document costs morphology only where it may pay."""
     found: list[Sentence] = []
     kiwi = _kiwi()
     for unit_start, unit in _units(text):
+        if only_if is not None and not only_if.search(unit):
+            continue
         # a line break inside a unit is a wrapped line, not a sentence end: Kiwi sees a space there
         for sent in kiwi.split_into_sents(unit.replace("\n", " "), return_tokens=True):
             tokens = tuple(

@@ -13,6 +13,7 @@ The minister's and officials' own statements are never suggestions. For every su
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from nlp.hashing import short_hash
 from nlp.records import ParsedDocument, Suggestion, TableRow, TourMetadata
-from nlp.requests import Turn, find_requests
+from nlp.requests import Turn, find_requests, turn_at
 
 SUGGESTION_COLUMNS = (
     "건의내용",
@@ -73,10 +74,13 @@ class _Found:
     speaker: str | None = None
     organisation: str | None = None
     rank: int = 4  # forms and 건의사항 sections are the most specific mention (_FORM_RANK)
+    in_turn: bool = False  # said in a speaker's turn of minutes
 
 
 _FORM_FORMATS = ("csv", "xlsx")
 _FORM_RANK = 4
+# A restatement (headline, lead, quote) sits within one article of its most specific mention.
+_RESTATEMENT_REACH = 5000
 
 
 def split_into_suggestions(document: ParsedDocument, tour: TourMetadata) -> list[Suggestion]:
@@ -91,7 +95,7 @@ def split_into_suggestions(document: ParsedDocument, tour: TourMetadata) -> list
         start, end = _trim(document.text, item.start, item.end)
         if end - start < 2:
             continue
-        found.append(_Found(start, end, item.speaker, item.organisation, item.rank))
+        found.append(_Found(start, end, item.speaker, item.organisation, item.rank, item.in_turn))
     kept = _without_restatements(document.text, found)
     kept.sort(key=lambda f: f.start)
     return [
@@ -116,26 +120,37 @@ def _all_candidates(document: ParsedDocument) -> Iterator[_Found]:
         return  # a form's text is its rows; its cells are not prose
     yield from _section_items(document.text)
     turns = list(_turns(document.text))
+    starts = [t.said_start for t in turns]
     for request in find_requests(document.text, turns):
-        turn = next((t for t in turns if t.said_start <= request.start < t.line_end), None)
+        turn = turn_at(turns, starts, request.start)
         organisation = turn.organisation if turn else None
-        yield _Found(request.start, request.end, request.speaker, organisation, request.rank)
+        yield _Found(
+            request.start, request.end, request.speaker, organisation, request.rank, turn is not None
+        )
 
 
 def _without_restatements(text: str, found: list[_Found]) -> list[_Found]:
     """Drop overlapping spans and restatements, keeping the most specific mention of each request."""
     order = sorted(range(len(found)), key=lambda i: (-found[i].rank, -found[i].start))
-    kept: list[_Found] = []
+    kept: list[_Found] = []  # in reading order, with their starts alongside for bisecting
+    starts: list[int] = []
     for index in order:
         item = found[index]
-        if any(item.start < k.end and k.start < item.end for k in kept):
+        at = bisect.bisect_left(starts, item.start)
+        if any(item.start < k.end and k.start < item.end for k in kept[max(0, at - 1) : at + 1]):
             continue
-        squeezed = "".join(text[item.start : item.end].split())
-        if item.rank < _FORM_RANK and any(
-            _bigram_dice(squeezed, "".join(text[k.start : k.end].split())) >= 0.7 for k in kept
-        ):
-            continue  # a form row or a 건의사항 item is never a restatement
-        kept.append(item)
+        if item.rank < _FORM_RANK:  # a form row or a 건의사항 item is never a restatement
+            squeezed = "".join(text[item.start : item.end].split())
+            low = bisect.bisect_left(starts, item.start - _RESTATEMENT_REACH)
+            high = bisect.bisect_right(starts, item.start + _RESTATEMENT_REACH)
+            if any(
+                _bigram_dice(squeezed, "".join(text[k.start : k.end].split())) >= 0.7
+                for k in kept[low:high]
+                if not (item.in_turn and k.in_turn and item.speaker != k.speaker)  # two people, two asks
+            ):
+                continue
+        kept.insert(at, item)
+        starts.insert(at, item.start)
     return kept
 
 
