@@ -659,11 +659,11 @@ def _asked_by_others(text: str, sentence: Sentence, tokens: list[Token]) -> Iter
             tokens[i].tag == "ETM" and tokens[i - 1].tag == "XSV" and tokens[i - 2].form in _REQUEST_ETM_VERBS
         ):
             continue
-        if (
-            i < 3
-            or tokens[i - 3].tag != "JKS"
-            or _official_words(text[sentence.start : tokens[i - 3].start][-15:])
-        ):
+        if i < 3 or tokens[i - 3].tag != "JKS":
+            continue
+        asker = text[sentence.start : tokens[i - 3].start].split()
+        asker_phrase = " ".join(asker[-3:])
+        if not asker or _official_words(asker_phrase):
             continue
         start = tokens[i].end
         end = None
@@ -685,7 +685,7 @@ def _asked_by_others(text: str, sentence: Sentence, tokens: list[Token]) -> Iter
         for conjunct in split_conjuncts(text, tokens, start, end, is_list=True):
             span = _clean(text, tokens, conjunct.start, conjunct.end)
             if span and _is_concrete(text, tokens, *span):
-                yield FoundRequest(span[0], span[1], None, 2)
+                yield FoundRequest(span[0], span[1], _as_speaker(asker[-1]), 2)
 
 
 # --- speakers -------------------------------------------------------------------------------------------
@@ -706,7 +706,7 @@ def _topics(sentence: Sentence, before: int | None = None) -> list[tuple[str | N
         phrase = re.split(r"[,“\"]|(?<=다)\s", phrase)[-1].strip()
         phrase = _SUBJECT_TRIM.sub("", phrase).strip(" ‘’'()")
         words = phrase.split()[-6:]
-        found.append((" ".join(words) or None, _official_words(phrase), token.tag))
+        found.append((_as_speaker(" ".join(words)), _official_words(phrase), token.tag))
     return found
 
 
@@ -721,6 +721,20 @@ def _main_subject(
     marked = [t for t in topics if t[2] == "JX"]
     speaker, official, _ = marked[-1] if closest and marked else topics[0]
     return speaker, official
+
+
+def _as_speaker(phrase: str) -> str | None:
+    """A subject names a speaker when it names people or an organisation ('기업 대표들', '송 회장',
+    '대한상의'), not when it is a place or a thing ('현장에서는 다양한 애로사항')."""
+    if not phrase:
+        return None
+    names_someone = (
+        phrase.endswith("들")
+        or any(w in phrase for w in PARTICIPANT_WORDS)
+        or phrase.split()[-1].endswith(_PERSON_TITLES)
+        or phrase.split()[-1].endswith(("계", "측", "상의", "연합회", "협의회", "전경련"))
+    )
+    return phrase if names_someone else None
 
 
 def _official_words(phrase: str) -> bool:
@@ -798,6 +812,17 @@ def _clean(text: str, tokens: list[Token], start: int, end: int) -> tuple[int, i
         end = match.start()
     if end - start < 2 or not re.search(r"[가-힣A-Za-z]", text[start:end]):
         return None
+    for opener, closer in (("‘", "’"), ("“", "”"), ("'", "'")):  # keep a quoted name whole
+        inside = text[start:end]
+        if (
+            start > 0
+            and text[start - 1] == opener
+            and (
+                inside.count(closer) > inside.count(opener) if opener != closer else inside.count(closer) % 2
+            )
+        ):
+            start -= 1
+            break
     if text.count("(", start, end) > text.count(")", start, end):
         closing = text.find(")", end, end + 30)
         if closing != -1:

@@ -257,10 +257,16 @@ def _strip_title(organisation: str) -> str:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a span past surrounding spaces, quotes and list punctuation."""
+    """Shrink a span past surrounding spaces, quotes and list punctuation, but keep a quote mark whose
+    partner is inside the span ("‘우수체육용구 생산업체 지정’ 품목에 …")."""
     junk = " \t\n\"'“”‘’,，、;"
-    while start < end and text[start] in junk:
+    pairs = {"‘": "’", "“": "”", "’": "‘", "”": "“"}
+
+    def partnered(char: str, rest: str) -> bool:
+        return char in pairs and pairs[char] in rest
+
+    while start < end and text[start] in junk and not partnered(text[start], text[start + 1 : end]):
         start += 1
-    while end > start and text[end - 1] in junk:
+    while end > start and text[end - 1] in junk and not partnered(text[end - 1], text[start : end - 1]):
         end -= 1
     return start, end
