@@ -272,16 +272,24 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.splitting", description=__doc__)
     parser.add_argument("--details", action="store_true", help="list misses and extras of the dev part")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of the F1 figures")
+    parser.add_argument(
+        "--gold",
+        type=Path,
+        default=MEETING_GOLD,
+        help="another folder annotated the same way (docs/, gold.jsonl)",
+    )
     args = parser.parse_args(argv)
-    if not (MEETING_GOLD / "gold.jsonl").exists():
-        print(f"skipped: {MEETING_GOLD} not found")
+    if not (args.gold / "gold.jsonl").exists():
+        print(f"skipped: {args.gold} not found")
         return 0
     # warm up once so the first document does not carry the tagger's load time
     split_into_suggestions(
-        read_as_user_file(next((MEETING_GOLD / "docs").glob("*.txt"))),
-        extract_tour_metadata(read_as_user_file(next((MEETING_GOLD / "docs").glob("*.txt")))),
+        read_as_user_file(next((args.gold / "docs").glob("*.txt"))),
+        extract_tour_metadata(read_as_user_file(next((args.gold / "docs").glob("*.txt")))),
     )
-    results, tours = evaluate()
+    results, tours = evaluate(args.gold)
+    if args.gold != MEETING_GOLD:  # another annotated folder: no part of it is kept aside
+        results = [replace(r, kept_aside=False) for r in results]
     figures = report(results, tours, details=args.details)
     if args.json:
         print(json.dumps(figures))

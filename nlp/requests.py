@@ -51,6 +51,7 @@ PARTICIPANT_WORDS = (
     "기업", "업계", "업체", "대표", "회장", "협회", "조합", "단체", "참석자", "농가", "농업인", "어업인", "상인",
     "소상공인", "상의", "전경련", "경제계", "중앙회", "연합회", "전문가", "㈜", "(주)", "협의회", "경영인",
 )  # fmt: skip
+# Nouns of a plea with no identifiable object ("적극적인 지원", "관심", "정부 차원의 대책").
 _GENERIC_NOUNS = frozenset(
     [
         "적극",
@@ -91,6 +92,19 @@ _GENERIC_NOUNS = frozenset(
         "필요",
         "필요성",
         "위하",
+        "강화",
+        "확대",
+        "현안",
+        "과제",
+        "현안과제",
+        "사항",
+        "애로",
+        "애로사항",
+        "의견",
+        "건의",
+        "건의사항",
+        "요청",
+        "어려움",
     ]
 )
 # Words without which no sentence can frame a request: lines without any are never analysed.
@@ -101,27 +115,7 @@ _MAY_ASK = re.compile(
 _CAPTION = re.compile(r"사진\s*=|사진제공|\(사진|\[사진|출처\s*=|제공\s*=")
 _CONTACT = re.compile(r"\*{3,}|연락|문의|전화")
 _LEAD_WORDS = frozenset(
-    [
-        "이날",
-        "또",
-        "또한",
-        "특히",
-        "아울러",
-        "한편",
-        "이어",
-        "이에",
-        "이밖에",
-        "이외",
-        "최근",
-        "구체적",
-        "조속히",
-        "보다",
-        "더욱",
-        "적극",
-        "이를",
-        "위해",
-        "그밖에",
-    ]
+    "이날 또 또한 특히 아울러 한편 이어 이에 이밖에 이외 최근 구체적 조속히 보다 더욱 적극 이를 위해 그밖에".split()  # noqa: SIM905
 )
 _SUBJECT_TRIM = re.compile(
     r"^(?:이날|한편|또한|또|특히|이어|이에|아울러|이와 함께|이 자리에서|이에 대해)\s*,?\s*"
@@ -227,9 +221,11 @@ def _requests_in_sentence(
         if official:
             continue
         conjuncts = split_conjuncts(text, tokens, start, end, is_list)
-        for conjunct in conjuncts:
-            span = _clean(text, tokens, conjunct.start, conjunct.end)
-            if not span or not _is_concrete(text, tokens, *span):
+        spans = [_clean(text, tokens, c.start, c.end) for c in conjuncts]
+        concrete = [span is not None and _is_concrete(text, tokens, *span) for span in spans]
+        for span, is_concrete in zip(spans, concrete, strict=True):
+            # "펫산업 정보 제공 및 지원확대": a conjunct may take its object from a concrete sibling
+            if span is None or not (is_concrete or (any(concrete) and _names_a_measure(text, tokens, *span))):
                 continue
             if len(conjuncts) == 1 and _plea_for_purpose(text, tokens, *span):
                 continue
@@ -261,7 +257,7 @@ def _frames(tokens: list[Token]) -> list[int]:
             if (
                 following is None
                 or following.tag in ("EF", "EC", "ETN")
-                or (following.tag == "EP" and following.form in ("시", "으시"))
+                or (following.tag == "EP" and following.form in ("시", "으시", "었", "았"))
                 or (following.tag == "ETM" and following.form == "라는")
                 or (  # "…해 줄 것", not "…해 줄 사람"
                     following.tag == "ETM" and i + 2 < len(tokens) and tokens[i + 2].form in ("것", "수")
@@ -371,13 +367,11 @@ def _object_region(text: str, tokens: list[Token], frame: int, floor: int) -> tu
         ):
             i -= 2
             continue
-        if (
-            token.tag == "VV"
-            and token.form in ("대하", "관하", "위하")
-            and i + 1 < frame
-            and tokens[i + 1].tag == "ETM"
-        ):
-            i -= 1
+        if token.tag == "VV" and token.form in ("대하", "관하") and i > 0 and tokens[i - 1].form == "에":
+            i -= 2  # "… 완화에 대한 건의도", "… 과제에 대해 건의했다"
+            continue
+        if token.form == "있" and i >= 2 and tokens[i - 1].form == "수" and tokens[i - 2].tag == "ETM":
+            i -= 3  # "… 될 수 있도록 요청했다"
             continue
         break
     if i < 0:
@@ -571,7 +565,7 @@ def _bullet_items(
     text: str, sentence: Sentence, tokens: list[Token], speaker: str | None
 ) -> Iterator[FoundRequest]:
     frames = _frames(tokens) or [i for i, t in enumerate(tokens) if t.tag == "NNG" and t.form in LIST_VERBS]
-    if not frames and not any(w in sentence.text for w in ("건의", "요청", "제안", "요구", "의견", "과제")):
+    if not frames and not any(w in sentence.text for w in ("건의", "요청", "제안", "요구", "과제")):
         return
     marks = [m.start() + sentence.start for m in re.finditer(rf"[{BULLETS}]|{ANGLE_BULLET}", sentence.text)]
     last_frame_at = tokens[frames[-1]].start if frames else sentence.end
@@ -588,12 +582,21 @@ def _bullet_items(
             if not tail and frames:
                 end = _end_before_framing(tokens, frames[-1]) or end
         end = _before_summary(tokens, start, end)
+        framed = _ITEM_FRAMING_TAIL.search(text, start, end)
+        if framed and framed.start() > start:
+            end = framed.start()  # "△벤처투자 활성화가 제시됐으며, 상생 과제로는"
         if end <= start or _is_caption_item(tokens, start, end):
             continue
         for conjunct in split_conjuncts(text, tokens, start, end, is_list=True):
             span = _clean(text, tokens, conjunct.start, conjunct.end)
             if span and _is_concrete(text, tokens, *span) and not _names_a_person(text, tokens, *span):
                 yield FoundRequest(span[0], span[1], speaker, 3)
+
+
+_ITEM_FRAMING_TAIL = re.compile(
+    r"\s*(?:등(?:을|이|의|도|에)?|[이가을를]|에 대한)?\s*(?:요구가|요청이|건의가|의견이|"
+    r"(?:제시|논의|건의|요청|요구|거론|언급|제안|촉구)(?:됐|되었|했|하였|되|하))"
+)
 
 
 def _before_summary(tokens: list[Token], start: int, end: int) -> int:
@@ -746,6 +749,8 @@ def _official_words(phrase: str) -> bool:
     last = words[-1] if words else ""
     if last.endswith(("간담회", "행사", "회의", "자리", "방문", "투어")):
         return True
+    if re.search(r"(?:정부|부처|장관|당국)(?:와|과)\s", phrase + " "):
+        return True  # "정부와 업계는 … 의견을 교환했다": a joint position, not a request
     if "참석한" in phrase or "참석자" in phrase:
         return False
     if any(
@@ -840,6 +845,11 @@ def _is_concrete(text: str, tokens: list[Token], start: int, end: int) -> bool:
     if (nouns and nouns[-1] in _COMPLAINTS) or _UMBRELLA.search(text, start, end):
         return False  # "경제난에 대한 어려움을 호소했다", "애로점에 대한 개선을 건의했다"
     return any(n not in _GENERIC_NOUNS for n in nouns) and len("".join(text[start:end].split())) >= 3
+
+
+def _names_a_measure(text: str, tokens: list[Token], start: int, end: int) -> bool:
+    inside = [t for t in tokens if t.start >= start and t.end <= end]
+    return ends_in_measure(inside) and not _CONTACT.search(text, start, end)
 
 
 _COMPLAINTS = frozenset({"어려움", "애로", "고충", "애로사항", "불만", "우려", "애로점", "어려운", "감사"})
