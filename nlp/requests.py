@@ -19,6 +19,7 @@ except for what they say participants asked for ("업계가 요청한 금리인�
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -159,7 +160,8 @@ def find_requests(text: str, turns: list[Turn] | None = None, skip_until: int = 
         if turn is None:
             subject = _main_subject(sentence, limit)
             if subject is not None:
-                speaker_before = subject
+                # "이번 간담회는 …" says what the meeting was for: it names nobody who speaks next
+                speaker_before = (None, False) if _is_meeting(subject[0]) else subject
     return found
 
 
@@ -247,7 +249,7 @@ def _frames(tokens: list[Token]) -> list[int]:
                 (token.form in REQUEST_VERBS and _reported_as_asked(tokens, i))
                 or (
                     token.form in LIST_VERBS
-                    and (following.form == "되" or token.form in ("전달", "제시"))
+                    and (following.form == "되" or token.form in ("전달", "제시") or _continues_requests(tokens, i))
                     and _object_has_list(tokens, i)
                 )
                 or (token.form in SAYING_VERBS and _follows_need(tokens, i))
@@ -267,9 +269,23 @@ def _frames(tokens: list[Token]) -> list[int]:
         elif token.tag == "EC" and token.form in ("어야", "아야", "여야") and following is not None:
             if following.form in ("하", "되") and _said_as_request(tokens, i):
                 frames.append(i)
+        elif _named_as_asked(tokens, i):
+            frames.append(i)  # "어촌계의 현안사항인 A, B, C 등 건의사항과 … 의견을 수렴했다"
         elif _listed_as_asked(tokens, i):
             frames.append(i)  # "주요 내용으로는 A, B 등이 있었다"
     return frames
+
+
+_ASKED_NOUNS = frozenset({"건의사항", "건의", "요청사항", "요구사항", "제안사항", "건의안"})
+
+
+def _named_as_asked(tokens: list[Token], i: int) -> bool:
+    if tokens[i].form not in _ASKED_NOUNS or i < 1:
+        return False
+    before = tokens[i - 1]
+    return (before.tag == "NNB" and before.form == "등") or (
+        before.tag == "JKG" and i >= 2 and tokens[i - 2].form == "등"
+    )
 
 
 def _listed_as_asked(tokens: list[Token], i: int) -> bool:
@@ -287,6 +303,13 @@ def _reported_as_asked(tokens: list[Token], frame: int) -> bool:
     return any(t.tag == "EP" and t.form in ("었", "았", "였") for t in after) or any(
         t.form == "드리" for t in after
     )
+
+
+def _continues_requests(tokens: list[Token], frame: int) -> bool:
+    """'이밖에 A, B 등도 논의했다' after a participant's requests: the list goes on."""
+    opening = tokens[0].form if tokens else ""
+    also = any(t.form == "등" and n.tag == "JX" and n.form == "도" for t, n in itertools.pairwise(tokens[:frame]))
+    return also or opening in ("이밖에", "이외", "그밖에", "아울러", "또한", "또")
 
 
 def _object_has_list(tokens: list[Token], frame: int) -> bool:
@@ -335,6 +358,11 @@ _BOUNDARY_ENDINGS = frozenset(
         "이라며",
         "면서도",
     }
+)
+# Verbs whose "…고" closes a clause of its own ("간담회를 갖고 …", "애로사항을 전하고 …"); after other
+# verbs "…고" joins two requests ("환급행사장을 늘리고 예산도 확대해 줄 것").
+CLAUSE_VERBS = frozenset(
+    "갖 가지 열 전하 밝히 말하 듣 나누 찾 받 보 겪 이루 지적하 토로하 설명하 강조하 호소하".split()  # noqa: SIM905
 )
 _REQUEST_ETM_VERBS = frozenset({"건의", "요청", "제시", "요구", "제기", "발굴", "제안", "전달"})
 
@@ -484,6 +512,11 @@ def _with_start(
         if token.tag == "SSO" and token.form in '“"「『':
             start = token.end
             break
+        if token.tag == "EC" and token.form in ("어", "아", "여") and k > 0 and before[k - 1].form in ("있", "없"):
+            start = token.end  # "역할이 확대되고 있어 ‘여성어업인의 날’ 제정 …"
+            break
+        if token.tag == "JX" and token.form in ("은", "는") and is_list and _continued_list(before, k):
+            continue  # "한수연은 A 및 B를, 대형기저수협은 C 등을 건의했다": one list per speaker
         if (token.tag == "JX" and token.form in ("은", "는")) or (
             token.tag == "JKS"
             and not _inside_relative_clause(before, k)
@@ -518,7 +551,7 @@ def _with_start(
             break
         if token.tag == "EC" and (
             token.form in _BOUNDARY_ENDINGS
-            or (token.form == "고" and k > 0 and before[k - 1].tag in ("VV", "VA"))
+            or (token.form == "고" and k > 0 and before[k - 1].form in CLAUSE_VERBS)
             or (token.form == "고" and nxt is not None and nxt.form == "," and before[k - 1].tag != "XSV")
         ):
             start = token.end
@@ -546,6 +579,14 @@ def _with_start(
     if end - start > 400:
         return None
     return start, end, is_list
+
+
+def _continued_list(tokens: list[Token], topic: int) -> bool:
+    """Is the topic at `topic` preceded by an object and a comma ("…을, 대형기저수협은 …")?"""
+    j = topic - 1
+    while j >= 0 and tokens[j].tag in ("NNG", "NNP", "XSN", "SL", "SH", "SN", "SSO", "SSC"):
+        j -= 1
+    return j >= 1 and tokens[j].tag == "SP" and tokens[j - 1].tag == "JKO"
 
 
 def _inside_relative_clause(tokens: list[Token], index: int) -> bool:
@@ -724,6 +765,10 @@ def _main_subject(
     marked = [t for t in topics if t[2] == "JX"]
     speaker, official, _ = marked[-1] if closest and marked else topics[0]
     return speaker, official
+
+
+def _is_meeting(phrase: str | None) -> bool:
+    return bool(phrase) and phrase.split()[-1].endswith(("간담회", "행사", "회의", "자리", "방문", "투어"))
 
 
 def _as_speaker(phrase: str) -> str | None:
