@@ -17,119 +17,15 @@ from nlp.sentences import Token
 # Action nouns that end a requested measure ("… 지원", "… 확대"). Learned from the guide's examples
 # and the development half of the gold set; a noun ending in 화 (현실화, 간소화) counts too.
 MEASURE_HEADS = frozenset(
-    [
-        "지원",
-        "확대",
-        "강화",
-        "개선",
-        "완화",
-        "마련",
-        "도입",
-        "신설",
-        "설치",
-        "설립",
-        "제정",
-        "개정",
-        "폐지",
-        "철폐",
-        "허용",
-        "인하",
-        "인상",
-        "상향",
-        "하향",
-        "조정",
-        "연장",
-        "단축",
-        "유예",
-        "면제",
-        "감면",
-        "공제",
-        "축소",
-        "감축",
-        "확충",
-        "증액",
-        "확보",
-        "구축",
-        "조성",
-        "운영",
-        "추진",
-        "육성",
-        "양성",
-        "개척",
-        "개발",
-        "보급",
-        "제공",
-        "공유",
-        "지정",
-        "추가",
-        "포함",
-        "인정",
-        "편입",
-        "이관",
-        "보강",
-        "방지",
-        "근절",
-        "해소",
-        "해결",
-        "정비",
-        "개편",
-        "전환",
-        "적용",
-        "구분적용",
-        "활성화",
-        "모니터링",
-        "컨설팅",
-        "홍보",
-        "혁신",
-        "보호",
-        "신장",
-        "구성",
-        "건립",
-        "건설",
-        "매립",
-        "재개발",
-        "보전",
-        "수립",
-        "체결",
-        "통합",
-        "단일화",
-        "일원화",
-        "시정",
-        "억제",
-        "배출",
-        "정상화",
-        "연계",
-        "협상",
-        "특례",
-        "교육",
-        "지급",
-        "보상",
-        "대책",
-        "방안",
-        "제도",
-        "감시",
-        "반영",
-        "변경",
-        "상환",
-        "조달",
-        "문제",
-        "예방",
-        "관리",
-        "참여",
-        "협력",
-        "보완",
-        "검토",
-        "재검토",
-        "지속",
-        "확산",
-        "유치",
-        "촉진",
-        "안정",
-        "점검",
-        "현실화",
-        "간소화",
-        "고도화",
-    ]
+    """
+    지원 확대 강화 개선 완화 마련 도입 신설 설치 설립 제정 개정 폐지 철폐 허용 인하 인상 상향 하향 조정
+    연장 단축 유예 면제 감면 공제 축소 감축 확충 증액 확보 구축 조성 운영 추진 육성 양성 개척 개발 보급
+    제공 공유 지정 추가 포함 인정 편입 이관 보강 방지 근절 해소 해결 정비 개편 전환 적용 구분적용 활성화
+    모니터링 컨설팅 홍보 혁신 보호 신장 구성 건립 건설 매립 재개발 보전 수립 체결 통합 단일화 일원화
+    시정 억제 배출 정상화 연계 협상 특례 교육 지급 보상 대책 방안 제도 감시 반영 변경 상환 조달
+    문제 예방 관리 참여 협력 보완 검토 재검토 지속 확산 유치 촉진 안정 점검 현실화 간소화 고도화
+    협조 평가 승격 단속 채용 고용 실현 이행 안착 정착 설정 배정 확립 유지 보고 규정 공포 확정 감면 제한
+    """.split()  # noqa: SIM905
 )
 # Action nouns that read as targets inside one measure when coordinated ("데이터 수집 및 …").
 _NOT_SPLITTING_HEADS = frozenset(
@@ -231,7 +127,8 @@ def _merge_pieces_without_measure(text: str, tokens: list[Token], pieces: list[C
         if not is_last and not ends_in_measure(inside):
             following = pieces[index + 1]
             gathers = " 등 " in text[following.start : following.end]
-            if gathers or text[piece.end : following.start].strip() in (",", "，", "、"):
+            one_word = " " not in text[piece.start : piece.end].strip()  # "범용인공지능(AGI), 피지컬 AI를 위한 …"
+            if gathers or (one_word and text[piece.end : following.start].strip() in (",", "，", "、")):
                 pending = start
                 continue
         merged.append(Conjunct(start, piece.end))

@@ -269,6 +269,13 @@ def _frames(tokens: list[Token]) -> list[int]:
         elif token.tag == "EC" and token.form in ("어야", "아야", "여야") and following is not None:
             if following.form in ("하", "되") and _said_as_request(tokens, i):
                 frames.append(i)
+        elif token.form in _ASKED_NOUNS | {"요구", "요청", "제안", "의견"} and i > 0 and tokens[i - 1].form in (
+            "다는",
+            "라는",
+            "ᆫ다는",
+            "는다는",
+        ):
+            frames.append(i)  # "… 선제적인 조치가 필요하다는 건의", "… 해달라는 의견"
         elif _named_as_asked(tokens, i):
             frames.append(i)  # "어촌계의 현안사항인 A, B, C 등 건의사항과 … 의견을 수렴했다"
         elif _listed_as_asked(tokens, i):
@@ -379,7 +386,7 @@ def _object_region(text: str, tokens: list[Token], frame: int, floor: int) -> tu
             if end is None:
                 return None
             return _with_start(text, tokens, end, floor, is_list=True)
-        if token.tag in _FRAMING_TAGS or token.form in _FRAMING_NOUNS or token.form in NEED_WORDS:
+        if token.tag in _FRAMING_TAGS or token.form in _FRAMING_NOUNS or token.form in NEED_WORDS | {"바라"}:
             i -= 1
             continue
         if token.tag == "JKS" and (
@@ -428,7 +435,9 @@ def _list_named_for_purpose(
     lists = [
         k
         for k, t in enumerate(tokens)
-        if t.tag == "NNB" and t.form == "등" and (start if concrete else floor) <= t.start < end
+        if t.tag == "NNB"
+        and t.form == "등"
+        and (start <= t.start < end or (not concrete and floor <= t.start < start and _for_purpose(tokens, k)))
     ]
     if not lists:
         return _named_before_generic_support(text, tokens, region)
@@ -448,6 +457,11 @@ def _list_named_for_purpose(
 
 
 _SUPPORT_NOUNS = frozenset({"지원", "정부", "차원", "적극", "적극적", "관심", "투자", "예산", "정책", "배려"})
+
+
+def _for_purpose(tokens: list[Token], index: int) -> bool:
+    """'… 등을 위해', '… 등의 발전을 위한': the list is what the plea after it is for."""
+    return any(t.form in ("위하", "위해") for t in tokens[index + 1 : index + 4])
 
 
 def _named_before_generic_support(
@@ -591,7 +605,7 @@ def _continued_list(tokens: list[Token], topic: int) -> bool:
 
 def _inside_relative_clause(tokens: list[Token], index: int) -> bool:
     """'인재들이 모이는 행사': a subject followed shortly by an adnominal ending belongs to the object."""
-    for token in tokens[index + 1 : index + 5]:
+    for token in tokens[index + 1 : index + 7]:
         if token.tag == "ETM":
             return True
         if token.tag in ("EC", "EF", "JKS", "JX", "JKO", "SP"):
@@ -814,6 +828,7 @@ def _official_words(phrase: str) -> bool:
 
 # --- spans ----------------------------------------------------------------------------------------------
 
+_LEAD_PHRASE = re.compile(r"(?:이|그) ?밖에(?:도)? |이외에(?:도)? |이와 함께 |이러한 |이런 |이 같은 ")
 _TRAILING_WORDS = frozenset(
     {
         "등",
@@ -845,7 +860,13 @@ def _clean(text: str, tokens: list[Token], start: int, end: int) -> tuple[int, i
         while end > start and text[end - 1] in _TRAILING_JUNK:
             end -= 1
         inside = [t for t in tokens if t.start >= start and t.end <= end]
-        if (inside and inside[0].form in _LEAD_WORDS) or (
+        topic = next((k for k, t in enumerate(inside[:4]) if t.tag == "JX" and t.form in ("은", "는")), None)
+        lead = _LEAD_PHRASE.match(text, start, end)
+        if lead:
+            start = lead.end()
+        elif topic is not None and all(t.tag in ("NNG", "NNP", "XSN", "SL") for t in inside[:topic]):
+            start = inside[topic].end  # "대형기저수협은 고유가에 대응한 …": the speaker is not the request
+        elif (inside and inside[0].form in _LEAD_WORDS) or (
             inside and inside[0].tag in ("MAJ", "MM", "JC", "JKB", "JX")
         ):
             start = inside[1].start if len(inside) > 1 else end
