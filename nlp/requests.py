@@ -158,10 +158,10 @@ def find_requests(text: str, turns: list[Turn] | None = None, skip_until: int = 
         fallback = (turn.speaker, turn.is_official) if turn is not None else speaker_before
         found.extend(_requests_in_sentence(text, sentence, fallback, turn))
         if turn is None:
-            subject = _main_subject(sentence, limit)
-            if subject is not None:
+            topics = _topics(sentence, limit)
+            if topics:
                 # "이번 간담회는 …" says what the meeting was for: it names nobody who speaks next
-                speaker_before = (None, False) if _is_meeting(subject[0]) else subject
+                speaker_before = (None, False) if topics[0][3] else topics[0][:2]
     return found
 
 
@@ -210,7 +210,7 @@ def _requests_in_sentence(
         if not official and not _is_attendance(sentence):
             yield from _bullet_items(text, sentence, tokens, speaker)
         return
-    if any(official for _, official, _ in _topics(sentence)):
+    if any(official for _, official, _, _ in _topics(sentence)):
         yield from _asked_by_others(text, sentence, tokens)
     seen_ends: set[int] = set()
     for frame in _frames(tokens):
@@ -749,8 +749,8 @@ def _asked_by_others(text: str, sentence: Sentence, tokens: list[Token]) -> Iter
 # --- speakers -------------------------------------------------------------------------------------------
 
 
-def _topics(sentence: Sentence, before: int | None = None) -> list[tuple[str | None, bool, str]]:
-    """(speaker, is_official, particle tag) of each topic or subject before `before`, in order."""
+def _topics(sentence: Sentence, before: int | None = None) -> list[tuple[str | None, bool, str, bool]]:
+    """(speaker, is_official, particle tag, is a meeting) of each topic or subject before `before`."""
     tokens = [t for t in sentence.tokens if before is None or t.end <= before]
     found = []
     for k, token in enumerate(tokens):
@@ -764,7 +764,7 @@ def _topics(sentence: Sentence, before: int | None = None) -> list[tuple[str | N
         phrase = re.split(r"[,“\"]|(?<=다)\s", phrase)[-1].strip()
         phrase = _SUBJECT_TRIM.sub("", phrase).strip(" ‘’'()")
         words = phrase.split()[-6:]
-        found.append((_as_speaker(" ".join(words)), _official_words(phrase), token.tag))
+        found.append((_as_speaker(" ".join(words)), _official_words(phrase), token.tag, _is_meeting(phrase)))
     return found
 
 
@@ -777,7 +777,7 @@ def _main_subject(
     if not topics:
         return None
     marked = [t for t in topics if t[2] == "JX"]
-    speaker, official, _ = marked[-1] if closest and marked else topics[0]
+    speaker, official, _, _ = marked[-1] if closest and marked else topics[0]
     return speaker, official
 
 
