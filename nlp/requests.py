@@ -756,7 +756,7 @@ def _topics(sentence: Sentence, before: int | None = None) -> list[tuple[str | N
     for k, token in enumerate(tokens):
         if token.tag not in ("JX", "JKS") or (token.tag == "JX" and token.form not in ("은", "는")):
             continue
-        if k > 0 and tokens[k - 1].tag in ("JKB", "EC", "ETM", "XSV", "EF"):
+        if k > 0 and tokens[k - 1].tag in ("JKB", "EC", "ETM", "XSV", "EF") and not _body_as_subject(tokens, k):
             continue
         if token.tag == "JKS" and _inside_relative_clause(tokens, k):
             continue
@@ -766,6 +766,20 @@ def _topics(sentence: Sentence, before: int | None = None) -> list[tuple[str | N
         words = phrase.split()[-6:]
         found.append((_as_speaker(" ".join(words)), _official_words(phrase), token.tag, _is_meeting(phrase)))
     return found
+
+
+_BODY_ENDINGS = ("위원회", "의회", "부", "청", "처", "공단", "시", "군", "구청", "도청", "정부", "당국")
+
+
+def _body_as_subject(tokens: list[Token], k: int) -> bool:
+    """'경제복지위원회에서는 … 당부했다', '정부에서는 …': an organisation speaks through '에서는'
+    ('간담회에서는' is a place)."""
+    return (
+        k >= 2
+        and tokens[k - 1].form == "에서"
+        and tokens[k - 2].tag in ("NNG", "NNP")
+        and tokens[k - 2].form.endswith(_BODY_ENDINGS)
+    )
 
 
 def _main_subject(
