@@ -116,6 +116,8 @@ class DocResult:
     gold_date: date | None = None
     found_date: date | None = None
     seconds: float = 0.0
+    speakers_agree: int = 0  # matched suggestions whose speaker shares a word with the gold speaker
+    speakers_named: int = 0  # matched suggestions that have a gold speaker
 
 
 def load_gold(folder: Path = MEETING_GOLD) -> list[dict]:
@@ -144,6 +146,7 @@ def evaluate(folder: Path = MEETING_GOLD) -> tuple[list[DocResult], int]:
         found = split_into_suggestions(document, tour)
         seconds = time.perf_counter() - started
         predicted = [s.text for s in found]
+        found_speakers = [s.speaker or "" for s in found]
         gold = [
             [s["span"], *[a["span"] if isinstance(a, dict) else a for a in s.get("alt_spans", [])]]
             for s in entry["suggestions"]
@@ -156,6 +159,8 @@ def evaluate(folder: Path = MEETING_GOLD) -> tuple[list[DocResult], int]:
             for i, text in enumerate(predicted)
             if i not in matched_p and any(dice(text, n) >= MATCH_THRESHOLD for n in negatives)
         ]
+        named = [(found_speakers[i], entry["suggestions"][j]["speaker"]) for i, j, _ in matched]
+        named = [(ours, theirs) for ours, theirs in named if theirs]
         results.append(
             DocResult(
                 name=entry["doc"],
@@ -168,10 +173,18 @@ def evaluate(folder: Path = MEETING_GOLD) -> tuple[list[DocResult], int]:
                 gold_date=date.fromisoformat(entry["date"]) if entry.get("date") else None,
                 found_date=tour.date,
                 seconds=seconds,
+                speakers_agree=sum(1 for ours, theirs in named if _same_speaker(ours, theirs)),
+                speakers_named=len(named),
             )
         )
     tours, _, _ = extract_tours_and_suggestions(documents)
     return results, len(tours)
+
+
+def _same_speaker(ours: str, theirs: str) -> bool:
+    """Loose agreement: one of our words (2+ letters, particles aside) appears in the gold speaker."""
+    words = [w.strip("()") for w in ours.split() if len(w.strip("()")) >= 2]
+    return any(w in theirs or theirs.split()[0] in w for w in words)
 
 
 def tally(results: list[DocResult]) -> Tally:
@@ -217,6 +230,12 @@ def report(results: list[DocResult], tours: int, details: bool = False) -> dict[
         if len(docs) >= 2:
             print(_row(shape, tally(docs), len(docs)))
     print()
+    agree = sum(r.speakers_agree for r in results)
+    named = sum(r.speakers_named for r in results)
+    print(
+        f"Speakers: {agree} of {named} matched suggestions with a gold speaker name the same person or group "
+        f"({agree / max(named, 1):.0%}; loose word match)"
+    )
     hits = sum(len(r.negative_hits) for r in results)
     print(
         f"False positives that hit an annotated look-alike (negatives): {hits} "

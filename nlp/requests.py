@@ -146,6 +146,7 @@ def find_requests(text: str, turns: list[Turn] | None = None, skip_until: int = 
     """Every request in `text` outside headlines, captions and officials' own words."""
     found: list[FoundRequest] = []
     speaker_before: tuple[str | None, bool] = (None, False)
+    participants: str | None = None
     headline_end = _headline_end(text)
     turns = turns or []
     starts = [t.said_start for t in turns]
@@ -156,12 +157,19 @@ def find_requests(text: str, turns: list[Turn] | None = None, skip_until: int = 
         bullet = re.search(rf"[{BULLETS}]|{ANGLE_BULLET}", sentence.text)
         limit = sentence.start + bullet.start() if bullet else None
         fallback = (turn.speaker, turn.is_official) if turn is not None else speaker_before
-        found.extend(_requests_in_sentence(text, sentence, fallback, turn))
+        for request in _requests_in_sentence(text, sentence, fallback, turn):
+            if request.speaker is None and participants is not None:
+                # "△A △B 등이 건의됐다": the group the article named as asking ("중소기업계가 … 건의했다")
+                request = FoundRequest(request.start, request.end, participants, request.rank)
+            found.append(request)
         if turn is None:
             topics = _topics(sentence, limit)
             if topics:
                 # "이번 간담회는 …" says what the meeting was for: it names nobody who speaks next
                 speaker_before = (None, False) if topics[0][3] else topics[0][:2]
+            named = [speaker for speaker, official, _, _ in _topics(sentence) if speaker and not official]
+            if named:
+                participants = named[-1]
     return found
 
 
@@ -225,7 +233,10 @@ def _requests_in_sentence(
         conjuncts = split_conjuncts(text, tokens, start, end, is_list)
         spans = [_clean(text, tokens, c.start, c.end) for c in conjuncts]
         concrete = [span is not None and _is_concrete(text, tokens, *span) for span in spans]
-        for span, is_concrete in zip(spans, concrete, strict=True):
+        for conjunct, span, is_concrete in zip(conjuncts, spans, concrete, strict=True):
+            listed_by = _topic_at_start(text, tokens, conjunct.start, conjunct.end)
+            if listed_by:
+                speaker = listed_by  # "…을, 대형기저수협은 A 및 B 등을 건의했다"
             # "펫산업 정보 제공 및 지원확대": a conjunct may take its object from a concrete sibling
             if span is None or not (is_concrete or (any(concrete) and _names_a_measure(text, tokens, *span))):
                 continue
@@ -595,6 +606,14 @@ def _with_start(
     return start, end, is_list
 
 
+def _topic_at_start(text: str, tokens: list[Token], start: int, end: int) -> str | None:
+    inside = [t for t in tokens if t.start >= start and t.end <= end]
+    topic = next((k for k, t in enumerate(inside[:4]) if t.tag == "JX" and t.form in ("은", "는")), None)
+    if topic is None or topic == 0 or not all(t.tag in ("NNG", "NNP", "XSN", "SL") for t in inside[:topic]):
+        return None
+    return text[inside[0].start : inside[topic - 1].end]
+
+
 def _continued_list(tokens: list[Token], topic: int) -> bool:
     """Is the topic at `topic` preceded by an object and a comma ("…을, 대형기저수협은 …")?"""
     j = topic - 1
@@ -696,7 +715,8 @@ def _is_attendance(sentence: Sentence) -> bool:
 
 _PERSON_TITLES = (
     "차관보", "국장", "실장", "회장", "협회장", "본부장", "차관", "장관", "위원", "의원", "대표", "이사", "사장",
-    "단장", "원장", "청장", "총리", "과장", "조합장", "부장", "관장", "센터장", "소장",
+    "단장", "원장", "청장", "총리", "과장", "조합장", "부장", "관장", "센터장", "소장", "총무", "지부장",
+    "지회장", "상임대표", "공동대표", "이사장", "전문가", "상인회장", "조합원",
 )  # fmt: skip
 
 
@@ -753,19 +773,40 @@ def _topics(sentence: Sentence, before: int | None = None) -> list[tuple[str | N
     """(speaker, is_official, particle tag, is a meeting) of each topic or subject before `before`."""
     tokens = [t for t in sentence.tokens if before is None or t.end <= before]
     found = []
+    quoted = _inside_quotes(sentence.text)
     for k, token in enumerate(tokens):
         if token.tag not in ("JX", "JKS") or (token.tag == "JX" and token.form not in ("은", "는")):
             continue
+        if quoted[token.start - sentence.start]:
+            continue  # “강원도는 …” inside a quote is what the speaker said, not who speaks
         if k > 0 and tokens[k - 1].tag in ("JKB", "EC", "ETM", "XSV", "EF") and not _body_as_subject(tokens, k):
             continue
         if token.tag == "JKS" and _inside_relative_clause(tokens, k):
             continue
         phrase = sentence.text[: token.start - sentence.start]
-        phrase = re.split(r"[,“\"]|(?<=다)\s", phrase)[-1].strip()
+        phrase = re.split(r"[,“\"]|(?<=[다면며])\s", phrase)[-1].strip()
         phrase = _SUBJECT_TRIM.sub("", phrase).strip(" ‘’'()")
         words = phrase.split()[-6:]
+        while len(words) > 1 and words[-1] in ("등", "등이", "등은"):
+            words.pop()  # "현장의 전문가 등은"
         found.append((_as_speaker(" ".join(words)), _official_words(phrase), token.tag, _is_meeting(phrase)))
     return found
+
+
+def _inside_quotes(text: str) -> list[bool]:
+    """For each character: is it inside a quotation (“…”, "…")?"""
+    flags = []
+    depth = 0
+    straight_open = False
+    for char in text:
+        if char == "“":
+            depth += 1
+        elif char == "”":
+            depth = max(0, depth - 1)
+        elif char == '"':
+            straight_open = not straight_open
+        flags.append(depth > 0 or straight_open)
+    return flags
 
 
 _BODY_ENDINGS = ("위원회", "의회", "부", "청", "처", "공단", "시", "군", "구청", "도청", "정부", "당국")
@@ -804,11 +845,12 @@ def _as_speaker(phrase: str) -> str | None:
     '대한상의'), not when it is a place or a thing ('현장에서는 다양한 애로사항')."""
     if not phrase:
         return None
+    head = phrase.split()[-1]  # the head noun names who it is: "여성어업인의 어촌사회 역할" is a role
     names_someone = (
-        phrase.endswith("들")
-        or any(w in phrase for w in PARTICIPANT_WORDS)
-        or phrase.split()[-1].endswith(_PERSON_TITLES)
-        or phrase.split()[-1].endswith(("계", "측", "상의", "연합회", "협의회", "전경련"))
+        head.endswith("들")
+        or any(w in head for w in PARTICIPANT_WORDS)
+        or head.endswith(_PERSON_TITLES)
+        or head.endswith(("계", "측", "상의", "연합회", "협의회", "전경련", "수협", "단장", "농협"))
     )
     return phrase if names_someone else None
 
