@@ -127,7 +127,9 @@ def _merge_pieces_without_measure(text: str, tokens: list[Token], pieces: list[C
         if not is_last and not ends_in_measure(inside):
             following = pieces[index + 1]
             gathers = " 등 " in text[following.start : following.end]
-            one_word = " " not in text[piece.start : piece.end].strip()  # "범용인공지능(AGI), 피지컬 AI를 위한 …"
+            one_word = (
+                " " not in text[piece.start : piece.end].strip()
+            )  # "범용인공지능(AGI), 피지컬 AI를 위한 …"
             if gathers or (one_word and text[piece.end : following.start].strip() in (",", "，", "、")):
                 pending = start
                 continue

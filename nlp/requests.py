@@ -26,6 +26,16 @@ from dataclasses import dataclass
 
 from nlp.coordination import ends_in_measure, split_conjuncts
 from nlp.sentences import Sentence, Token, sentences_of
+from nlp.speakers import (
+    GOVERNMENT_BODIES,
+    OFFICIAL_TITLES,
+    PERSON_TITLES,
+    as_speaker,
+    inside_relative_clause,
+    main_subject,
+    official_words,
+    topics_of,
+)
 
 REQUEST_VERBS = frozenset(["건의", "요청", "제안", "촉구", "주문", "요구", "제언", "요망", "호소"])
 LIST_VERBS = frozenset(["전달", "제시", "논의", "거론"])  # frame only a list ("… 등이 논의됐다")
@@ -36,22 +46,6 @@ NEED_WORDS = frozenset({"필요", "시급", "절실", "필요하", "시급하", 
 BULLETS = "▲△▴◇◆"
 ANGLE_BULLET = "<>"
 
-OFFICIAL_TITLES = (
-    "장관", "차관", "청장", "총리", "대통령", "위원장", "처장", "지사", "군수", "구청장", "의원", "의장",
-    "실장", "국장", "정책관", "차관보", "옴부즈만", "부단장", "단장", "이사장", "사무관", "서기관", "주무관",
-    "과장", "소장", "시장", "수석", "비서관", "당국", "정부", "관계자",
-)  # fmt: skip
-GOVERNMENT_BODIES = (
-    "중기부", "중소벤처기업부", "산업부", "산업통상자원부", "고용부", "고용노동부", "국토부", "국토교통부",
-    "해수부", "해양수산부", "농식품부", "농림축산식품부", "기재부", "기획재정부", "과기정통부", "금융위",
-    "금감원", "관세청", "조달청", "특허청", "국세청", "법제처", "중진공", "산단공", "소진공", "추진단",
-    "국정위", "인수위", "국무조정실", "청와대", "대통령실", "정부", "부처", "도청", "시청",
-    "군청", "위원회",
-)  # fmt: skip
-PARTICIPANT_WORDS = (
-    "기업", "업계", "업체", "대표", "회장", "협회", "조합", "단체", "참석자", "농가", "농업인", "어업인", "상인",
-    "소상공인", "상의", "전경련", "경제계", "중앙회", "연합회", "전문가", "㈜", "(주)", "협의회", "경영인",
-)  # fmt: skip
 # Nouns of a plea with no identifiable object ("적극적인 지원", "관심", "정부 차원의 대책").
 _GENERIC_NOUNS = frozenset(
     [
@@ -118,9 +112,6 @@ _CONTACT = re.compile(r"\*{3,}|연락|문의|전화")
 _LEAD_WORDS = frozenset(
     "이날 또 또한 특히 아울러 한편 이어 이에 이밖에 이외 최근 구체적 조속히 보다 더욱 적극 이를 위해 그밖에".split()  # noqa: SIM905
 )
-_SUBJECT_TRIM = re.compile(
-    r"^(?:이날|한편|또한|또|특히|이어|이에|아울러|이와 함께|이 자리에서|이에 대해)\s*,?\s*"
-)
 
 
 @dataclass(frozen=True)
@@ -163,11 +154,11 @@ def find_requests(text: str, turns: list[Turn] | None = None, skip_until: int = 
                 request = FoundRequest(request.start, request.end, participants, request.rank)
             found.append(request)
         if turn is None:
-            topics = _topics(sentence, limit)
-            if topics:
+            found_topics = topics_of(sentence, limit)
+            if found_topics:
                 # "이번 간담회는 …" says what the meeting was for: it names nobody who speaks next
-                speaker_before = (None, False) if topics[0][3] else topics[0][:2]
-            named = [speaker for speaker, official, _, _ in _topics(sentence) if speaker and not official]
+                speaker_before = (None, False) if found_topics[0][3] else found_topics[0][:2]
+            named = [speaker for speaker, official, _, _ in topics_of(sentence) if speaker and not official]
             if named:
                 participants = named[-1]
     return found
@@ -207,18 +198,18 @@ def _requests_in_sentence(
     def who(position: int) -> tuple[str | None, bool]:
         if turn is not None:
             return fallback
-        return _main_subject(sentence, position, closest=True) or fallback
+        return main_subject(sentence, position, closest=True) or fallback
 
     bullet = re.search(rf"[{BULLETS}]|{ANGLE_BULLET}", sentence.text)
     if bullet:
-        speaker, official = _main_subject(sentence, sentence.start + bullet.start(), closest=True) or (
+        speaker, official = main_subject(sentence, sentence.start + bullet.start(), closest=True) or (
             fallback[0],
             False,
         )
         if not official and not _is_attendance(sentence):
             yield from _bullet_items(text, sentence, tokens, speaker)
         return
-    if any(official for _, official, _, _ in _topics(sentence)):
+    if any(official for _, official, _, _ in topics_of(sentence)):
         yield from _asked_by_others(text, sentence, tokens)
     seen_ends: set[int] = set()
     for frame in _frames(tokens):
@@ -260,7 +251,11 @@ def _frames(tokens: list[Token]) -> list[int]:
                 (token.form in REQUEST_VERBS and _reported_as_asked(tokens, i))
                 or (
                     token.form in LIST_VERBS
-                    and (following.form == "되" or token.form in ("전달", "제시") or _continues_requests(tokens, i))
+                    and (
+                        following.form == "되"
+                        or token.form in ("전달", "제시")
+                        or _continues_requests(tokens, i)
+                    )
                     and _object_has_list(tokens, i)
                 )
                 or (token.form in SAYING_VERBS and _follows_need(tokens, i))
@@ -280,11 +275,16 @@ def _frames(tokens: list[Token]) -> list[int]:
         elif token.tag == "EC" and token.form in ("어야", "아야", "여야") and following is not None:
             if following.form in ("하", "되") and _said_as_request(tokens, i):
                 frames.append(i)
-        elif token.form in _ASKED_NOUNS | {"요구", "요청", "제안", "의견"} and i > 0 and tokens[i - 1].form in (
-            "다는",
-            "라는",
-            "ᆫ다는",
-            "는다는",
+        elif (
+            token.form in _ASKED_NOUNS | {"요구", "요청", "제안", "의견"}
+            and i > 0
+            and tokens[i - 1].form
+            in (
+                "다는",
+                "라는",
+                "ᆫ다는",
+                "는다는",
+            )
         ):
             frames.append(i)  # "… 선제적인 조치가 필요하다는 건의", "… 해달라는 의견"
         elif _named_as_asked(tokens, i):
@@ -326,7 +326,9 @@ def _reported_as_asked(tokens: list[Token], frame: int) -> bool:
 def _continues_requests(tokens: list[Token], frame: int) -> bool:
     """'이밖에 A, B 등도 논의했다' after a participant's requests: the list goes on."""
     opening = tokens[0].form if tokens else ""
-    also = any(t.form == "등" and n.tag == "JX" and n.form == "도" for t, n in itertools.pairwise(tokens[:frame]))
+    also = any(
+        t.form == "등" and n.tag == "JX" and n.form == "도" for t, n in itertools.pairwise(tokens[:frame])
+    )
     return also or opening in ("이밖에", "이외", "그밖에", "아울러", "또한", "또")
 
 
@@ -448,7 +450,9 @@ def _list_named_for_purpose(
         for k, t in enumerate(tokens)
         if t.tag == "NNB"
         and t.form == "등"
-        and (start <= t.start < end or (not concrete and floor <= t.start < start and _for_purpose(tokens, k)))
+        and (
+            start <= t.start < end or (not concrete and floor <= t.start < start and _for_purpose(tokens, k))
+        )
     ]
     if not lists:
         return _named_before_generic_support(text, tokens, region)
@@ -537,14 +541,19 @@ def _with_start(
         if token.tag == "SSO" and token.form in '“"「『':
             start = token.end
             break
-        if token.tag == "EC" and token.form in ("어", "아", "여") and k > 0 and before[k - 1].form in ("있", "없"):
+        if (
+            token.tag == "EC"
+            and token.form in ("어", "아", "여")
+            and k > 0
+            and before[k - 1].form in ("있", "없")
+        ):
             start = token.end  # "역할이 확대되고 있어 ‘여성어업인의 날’ 제정 …"
             break
         if token.tag == "JX" and token.form in ("은", "는") and is_list and _continued_list(before, k):
             continue  # "한수연은 A 및 B를, 대형기저수협은 C 등을 건의했다": one list per speaker
         if (token.tag == "JX" and token.form in ("은", "는")) or (
             token.tag == "JKS"
-            and not _inside_relative_clause(before, k)
+            and not inside_relative_clause(before, k)
             and not (k > 0 and (is_list is False) and _is_addressee(before[k - 1]))
         ):
             start = token.end
@@ -620,16 +629,6 @@ def _continued_list(tokens: list[Token], topic: int) -> bool:
     while j >= 0 and tokens[j].tag in ("NNG", "NNP", "XSN", "SL", "SH", "SN", "SSO", "SSC"):
         j -= 1
     return j >= 1 and tokens[j].tag == "SP" and tokens[j - 1].tag == "JKO"
-
-
-def _inside_relative_clause(tokens: list[Token], index: int) -> bool:
-    """'인재들이 모이는 행사': a subject followed shortly by an adnominal ending belongs to the object."""
-    for token in tokens[index + 1 : index + 7]:
-        if token.tag == "ETM":
-            return True
-        if token.tag in ("EC", "EF", "JKS", "JX", "JKO", "SP"):
-            return False
-    return False
 
 
 # --- bullets ----------------------------------------------------------------------------------------------
@@ -713,18 +712,11 @@ def _is_attendance(sentence: Sentence) -> bool:
     )
 
 
-_PERSON_TITLES = (
-    "차관보", "국장", "실장", "회장", "협회장", "본부장", "차관", "장관", "위원", "의원", "대표", "이사", "사장",
-    "단장", "원장", "청장", "총리", "과장", "조합장", "부장", "관장", "센터장", "소장", "총무", "지부장",
-    "지회장", "상임대표", "공동대표", "이사장", "전문가", "상인회장", "조합원",
-)  # fmt: skip
-
-
 def _names_a_person(text: str, tokens: list[Token], start: int, end: int) -> bool:
     """'△홍두선 차관보', '△김기문 중기중앙회장': an attendee, not a request."""
     words = text[start:end].split()
     inside = [t for t in tokens if t.start >= start and t.end <= end]
-    return 2 <= len(words) <= 4 and words[-1].endswith(_PERSON_TITLES) and not ends_in_measure(inside)
+    return 2 <= len(words) <= 4 and words[-1].endswith(PERSON_TITLES) and not ends_in_measure(inside)
 
 
 # --- requests reported inside an official's sentence ----------------------------------------------------
@@ -741,7 +733,7 @@ def _asked_by_others(text: str, sentence: Sentence, tokens: list[Token]) -> Iter
             continue
         asker = text[sentence.start : tokens[i - 3].start].split()
         asker_phrase = " ".join(asker[-3:])
-        if not asker or _official_words(asker_phrase):
+        if not asker or official_words(asker_phrase):
             continue
         start = tokens[i].end
         end = None
@@ -763,123 +755,10 @@ def _asked_by_others(text: str, sentence: Sentence, tokens: list[Token]) -> Iter
         for conjunct in split_conjuncts(text, tokens, start, end, is_list=True):
             span = _clean(text, tokens, conjunct.start, conjunct.end)
             if span and _is_concrete(text, tokens, *span):
-                yield FoundRequest(span[0], span[1], _as_speaker(asker[-1]), 2)
+                yield FoundRequest(span[0], span[1], as_speaker(asker[-1]), 2)
 
 
 # --- speakers -------------------------------------------------------------------------------------------
-
-
-def _topics(sentence: Sentence, before: int | None = None) -> list[tuple[str | None, bool, str, bool]]:
-    """(speaker, is_official, particle tag, is a meeting) of each topic or subject before `before`."""
-    tokens = [t for t in sentence.tokens if before is None or t.end <= before]
-    found = []
-    quoted = _inside_quotes(sentence.text)
-    for k, token in enumerate(tokens):
-        if token.tag not in ("JX", "JKS") or (token.tag == "JX" and token.form not in ("은", "는")):
-            continue
-        if quoted[token.start - sentence.start]:
-            continue  # “강원도는 …” inside a quote is what the speaker said, not who speaks
-        if k > 0 and tokens[k - 1].tag in ("JKB", "EC", "ETM", "XSV", "EF") and not _body_as_subject(tokens, k):
-            continue
-        if token.tag == "JKS" and _inside_relative_clause(tokens, k):
-            continue
-        phrase = sentence.text[: token.start - sentence.start]
-        phrase = re.split(r"[,“\"]|(?<=[다면며])\s", phrase)[-1].strip()
-        phrase = _SUBJECT_TRIM.sub("", phrase).strip(" ‘’'()")
-        words = phrase.split()[-6:]
-        while len(words) > 1 and words[-1] in ("등", "등이", "등은"):
-            words.pop()  # "현장의 전문가 등은"
-        found.append((_as_speaker(" ".join(words)), _official_words(phrase), token.tag, _is_meeting(phrase)))
-    return found
-
-
-def _inside_quotes(text: str) -> list[bool]:
-    """For each character: is it inside a quotation (“…”, "…")?"""
-    flags = []
-    depth = 0
-    straight_open = False
-    for char in text:
-        if char == "“":
-            depth += 1
-        elif char == "”":
-            depth = max(0, depth - 1)
-        elif char == '"':
-            straight_open = not straight_open
-        flags.append(depth > 0 or straight_open)
-    return flags
-
-
-_BODY_ENDINGS = ("위원회", "의회", "부", "청", "처", "공단", "시", "군", "구청", "도청", "정부", "당국")
-
-
-def _body_as_subject(tokens: list[Token], k: int) -> bool:
-    """'경제복지위원회에서는 … 당부했다', '정부에서는 …': an organisation speaks through '에서는'
-    ('간담회에서는' is a place)."""
-    return (
-        k >= 2
-        and tokens[k - 1].form == "에서"
-        and tokens[k - 2].tag in ("NNG", "NNP")
-        and tokens[k - 2].form.endswith(_BODY_ENDINGS)
-    )
-
-
-def _main_subject(
-    sentence: Sentence, before: int | None = None, closest: bool = False
-) -> tuple[str | None, bool] | None:
-    """The sentence's first topic or subject (before `before`), or with `closest` the last topic
-    ("…은/는") before it: in "최부총리는 … 기업들이 … 자제해 달라고 당부했다" the speaker is the topic."""
-    topics = _topics(sentence, before)
-    if not topics:
-        return None
-    marked = [t for t in topics if t[2] == "JX"]
-    speaker, official, _, _ = marked[-1] if closest and marked else topics[0]
-    return speaker, official
-
-
-def _is_meeting(phrase: str | None) -> bool:
-    return bool(phrase) and phrase.split()[-1].endswith(("간담회", "행사", "회의", "자리", "방문", "투어"))
-
-
-def _as_speaker(phrase: str) -> str | None:
-    """A subject names a speaker when it names people or an organisation ('기업 대표들', '송 회장',
-    '대한상의'), not when it is a place or a thing ('현장에서는 다양한 애로사항')."""
-    if not phrase:
-        return None
-    head = phrase.split()[-1]  # the head noun names who it is: "여성어업인의 어촌사회 역할" is a role
-    names_someone = (
-        head.endswith("들")
-        or any(w in head for w in PARTICIPANT_WORDS)
-        or head.endswith(_PERSON_TITLES)
-        or head.endswith(("계", "측", "상의", "연합회", "협의회", "전경련", "수협", "단장", "농협"))
-    )
-    return phrase if names_someone else None
-
-
-def _official_words(phrase: str) -> bool:
-    """Does this subject name the government side (a minister, an agency, its staff), or the meeting
-    itself ('이번 간담회는 … 건의하고 … 마련됐다': a purpose, not a request)?"""
-    if not phrase:
-        return False
-    words = phrase.split()
-    last = words[-1] if words else ""
-    if last.endswith(("간담회", "행사", "회의", "자리", "방문", "투어")):
-        return True
-    if re.search(r"(?:정부|부처|장관|당국)(?:와|과)\s", phrase + " "):
-        return True  # "정부와 업계는 … 의견을 교환했다": a joint position, not a request
-    if "참석한" in phrase or "참석자" in phrase:
-        return False
-    if any(
-        p in phrase for p in ("업체", "기업", "협회", "조합", "업계", "대표", "단체", "농가", "상인")
-    ) and not any(body in phrase for body in GOVERNMENT_BODIES):
-        return False
-    if any(
-        p in last
-        for p in ("회장", "대표", "조합장", "협회", "업계", "기업", "업체", "단체", "참석자", "농가", "상인")
-    ):
-        return False
-    if any(body in phrase for body in GOVERNMENT_BODIES) and not any(p in last for p in PARTICIPANT_WORDS):
-        return True
-    return any(last.endswith(title) or title in last for title in OFFICIAL_TITLES)
 
 
 # --- spans ----------------------------------------------------------------------------------------------
