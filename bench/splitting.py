@@ -207,13 +207,15 @@ def _date_figures(results: list[DocResult]) -> tuple[int, int, int]:
     return len(dated), exact, near
 
 
-def report(results: list[DocResult], tours: int, details: bool = False) -> dict[str, float]:
+def report(
+    results: list[DocResult], tours: int, details: bool = False, folder_name: str = "meeting_gold_dev"
+) -> dict[str, float]:
     parts = {
         "dev": [r for r in results if not r.kept_aside],
         "kept": [r for r in results if r.kept_aside],
         "all": results,
     }
-    print("## Splitting (meeting_gold_dev; Dice >= 0.5, one-to-one)")
+    print(f"## Splitting ({folder_name}; Dice >= 0.5, one-to-one)")
     print("| part | docs | gold | predicted | precision | recall | F1 |")
     print("|---|---|---|---|---|---|---|")
     for name, part in parts.items():
@@ -309,7 +311,7 @@ def main(argv: list[str]) -> int:
     results, tours = evaluate(args.gold)
     if args.gold != MEETING_GOLD:  # another annotated folder: no part of it is kept aside
         results = [replace(r, kept_aside=False) for r in results]
-    figures = report(results, tours, details=args.details)
+    figures = report(results, tours, details=args.details, folder_name=args.gold.name)
     if args.json:
         print(json.dumps(figures))
     return 0
