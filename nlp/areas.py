@@ -1,0 +1,160 @@
+"""Policy areas (정책 분야) for each suggestion: a primary area, secondary areas where the evidence is
+there, or 기타 when nothing fits.
+
+Three kinds of evidence, combined into one score per area (`python -m bench.areas` chose the mix):
+- meaning: cosine of the suggestion's embedding to the area's prototype (the mean embedding of its
+  name, keywords and example suggestions), as a z-score across the areas, so that only
+  how much one area stands out counts and not the embedder's cosine range;
+- words: how many of the area's keywords the suggestion contains (at most two count; "세제지원"
+  contains "세제"), as staff wrote them in `taxonomy.toml`;
+- staff: corrections made on 테마 관리 or with `fieldvoice area set` are labelled examples; the
+  nearest corrected suggestions vote for their areas, and a near-duplicate of a corrected one takes
+  its area outright. Accuracy grows with use.
+A suggestion whose best score stays under `OTHER_THRESHOLD` goes to 기타, never dropped.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+OTHER_AREA = "기타"
+KEYWORD_WEIGHT = 1.5  # one keyword counts as 1.5 standard deviations of meaning
+KEYWORD_CAP = 2
+OTHER_THRESHOLD = 2.2  # below this best score, nothing fits: 기타
+SECONDARY_MARGIN = 1.0  # a second area within this of the primary, with a keyword of its own
+STAFF_WEIGHT = 2.0  # a unanimous vote of the nearest corrected suggestions
+STAFF_NEIGHBOURS = 5
+STAFF_MIN_SIMILARITY = 0.82  # corrected suggestions less similar than this do not vote (e5 cosines)
+STAFF_SAME = 0.97  # a near-duplicate of a corrected suggestion takes its area
+
+
+@dataclass(frozen=True)
+class PolicyArea:
+    """One entry of the taxonomy file: `[[area]] name, keywords, description, examples`."""
+
+    name: str
+    keywords: tuple[str, ...] = ()
+    description: str = ""
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AreaScore:
+    area: str
+    score: float
+    rank: int  # 1 = primary
+
+
+@dataclass(frozen=True)
+class StaffExamples:
+    """Suggestions whose area staff set: their vectors and areas."""
+
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    areas: tuple[str, ...] = ()
+
+
+def load_areas(path: Path) -> list[PolicyArea]:
+    """The `[[area]]` entries of the taxonomy file (none when the file or the section is absent)."""
+    if not path.exists():
+        return []
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    return [
+        PolicyArea(
+            name=str(entry["name"]),
+            keywords=tuple(str(k) for k in entry.get("keywords", [])),
+            description=str(entry.get("description", "")),
+            examples=tuple(str(e) for e in entry.get("examples", [])),
+        )
+        for entry in data.get("area", [])
+        if entry.get("name") and entry["name"] != OTHER_AREA
+    ]
+
+
+def area_prototypes(areas: Sequence[PolicyArea], embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+    """One unit vector per area: the mean embedding of its name, keywords and examples. (The
+    description is for people: with it the benchmark's accuracy fell by a point.)"""
+    prototypes = []
+    for area in areas:
+        phrases = [area.name, *area.keywords, *area.examples]
+        mean = embed(phrases).mean(axis=0)
+        prototypes.append(mean / (np.linalg.norm(mean) or 1.0))
+    return np.asarray(prototypes, dtype=np.float32)
+
+
+def keyword_hits(text: str, area: PolicyArea) -> int:
+    """How many of the area's keywords the text contains (spaces ignored: "세제 지원" ~ "세제지원")."""
+    squeezed = "".join(text.split())
+    return sum(1 for k in area.keywords if "".join(k.split()) and "".join(k.split()) in squeezed)
+
+
+def area_scores(
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    areas: Sequence[PolicyArea],
+    prototypes: np.ndarray,
+    staff: StaffExamples | None = None,
+) -> np.ndarray:
+    """(suggestions x areas) combined evidence; see the module docstring."""
+    if not len(texts) or not areas:
+        return np.zeros((len(texts), len(areas)), dtype=np.float32)
+    similarity = vectors @ prototypes.T
+    spread = similarity.std(axis=1, keepdims=True)
+    meaning = (similarity - similarity.mean(axis=1, keepdims=True)) / np.where(spread > 0, spread, 1.0)
+    words = np.array([[min(keyword_hits(t, a), KEYWORD_CAP) for a in areas] for t in texts], dtype=np.float32)
+    scores = meaning + KEYWORD_WEIGHT * words
+    if staff is not None and len(staff.areas):
+        scores = scores + STAFF_WEIGHT * _staff_votes(vectors, areas, staff)
+    return scores.astype(np.float32)
+
+
+def _staff_votes(vectors: np.ndarray, areas: Sequence[PolicyArea], staff: StaffExamples) -> np.ndarray:
+    """Share of the nearest corrected suggestions (cosine >= STAFF_MIN_SIMILARITY) in each area;
+    a near-duplicate's area gets the whole vote. 기타 votes count against every area."""
+    names = [a.name for a in areas]
+    similarity = vectors @ staff.vectors.T
+    votes = np.zeros((len(vectors), len(areas)), dtype=np.float32)
+    for row, sims in enumerate(similarity):
+        order = np.argsort(-sims)[:STAFF_NEIGHBOURS]
+        near = [k for k in order if sims[k] >= STAFF_MIN_SIMILARITY]
+        if not near:
+            continue
+        if sims[near[0]] >= STAFF_SAME:
+            near = near[:1]
+        for k in near:
+            label = staff.areas[k]
+            if label in names:
+                votes[row, names.index(label)] += 1.0 / len(near)
+            else:
+                votes[row] -= 1.0 / len(near)
+    return votes
+
+
+def assign_areas(
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    areas: Sequence[PolicyArea],
+    prototypes: np.ndarray,
+    staff: StaffExamples | None = None,
+) -> list[list[AreaScore]]:
+    """Per suggestion: its primary area (rank 1) and secondary areas, or 기타."""
+    scores = area_scores(texts, vectors, areas, prototypes, staff)
+    assigned: list[list[AreaScore]] = []
+    for text, row in zip(texts, scores, strict=True):
+        if not areas or float(row.max()) < OTHER_THRESHOLD:
+            assigned.append([AreaScore(OTHER_AREA, float(row.max()) if areas else 0.0, 1)])
+            continue
+        order = np.argsort(-row)
+        best = float(row[order[0]])
+        chosen = [AreaScore(areas[order[0]].name, best, 1)]
+        for index in order[1:3]:
+            close = float(row[index]) >= max(OTHER_THRESHOLD, best - SECONDARY_MARGIN)
+            if close and keyword_hits(text, areas[index]):
+                chosen.append(AreaScore(areas[index].name, float(row[index]), len(chosen) + 1))
+        assigned.append(chosen)
+    return assigned
