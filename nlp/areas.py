@@ -16,7 +16,7 @@ A suggestion whose best score stays under `OTHER_THRESHOLD` goes to 기타, neve
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,24 +114,22 @@ def area_scores(
 
 
 def _staff_votes(vectors: np.ndarray, areas: Sequence[PolicyArea], staff: StaffExamples) -> np.ndarray:
-    """Share of the nearest corrected suggestions (cosine >= STAFF_MIN_SIMILARITY) in each area;
-    a near-duplicate's area gets the whole vote. 기타 votes count against every area."""
+    """Votes of the nearest corrected suggestions for their areas, each weighted by how close it is
+    (nothing at STAFF_MIN_SIMILARITY, a full vote at STAFF_SAME and above), so one correction moves
+    its near-duplicates, not the whole neighbourhood. A 기타 correction votes against every area."""
     names = [a.name for a in areas]
     similarity = vectors @ staff.vectors.T
+    weights = np.clip((similarity - STAFF_MIN_SIMILARITY) / (STAFF_SAME - STAFF_MIN_SIMILARITY), 0.0, 1.0)
     votes = np.zeros((len(vectors), len(areas)), dtype=np.float32)
-    for row, sims in enumerate(similarity):
-        order = np.argsort(-sims)[:STAFF_NEIGHBOURS]
-        near = [k for k in order if sims[k] >= STAFF_MIN_SIMILARITY]
-        if not near:
-            continue
-        if sims[near[0]] >= STAFF_SAME:
-            near = near[:1]
-        for k in near:
+    for row in range(len(vectors)):
+        order = [k for k in np.argsort(-similarity[row])[:STAFF_NEIGHBOURS] if weights[row, k] > 0]
+        for k in order:
+            share = weights[row, k] / len(order) if weights[row, k] < 1.0 else 1.0
             label = staff.areas[k]
             if label in names:
-                votes[row, names.index(label)] += 1.0 / len(near)
+                votes[row, names.index(label)] += share
             else:
-                votes[row] -= 1.0 / len(near)
+                votes[row] -= share
     return votes
 
 
@@ -158,3 +156,29 @@ def assign_areas(
                 chosen.append(AreaScore(areas[index].name, float(row[index]), len(chosen) + 1))
         assigned.append(chosen)
     return assigned
+
+
+def assign_for_run(
+    suggestion_ids: Sequence[str],
+    texts: Sequence[str],
+    vectors: np.ndarray,
+    areas: Sequence[PolicyArea],
+    embed: Callable[[list[str]], np.ndarray],
+    corrections: Mapping[str, str],
+) -> dict[str, list[AreaScore]]:
+    """Areas of every current suggestion for one pipeline run: staff corrections are replayed (a
+    corrected suggestion keeps the area staff gave it) and teach the assignment of the others."""
+    if not suggestion_ids:
+        return {}
+    prototypes = area_prototypes(areas, embed) if areas else np.zeros((0, vectors.shape[1]), np.float32)
+    position = {sid: k for k, sid in enumerate(suggestion_ids)}
+    corrected = [(position[sid], area) for sid, area in sorted(corrections.items()) if sid in position]
+    staff = (
+        StaffExamples(vectors[[k for k, _ in corrected]], tuple(area for _, area in corrected))
+        if corrected
+        else None
+    )
+    assigned = assign_areas(texts, vectors, areas, prototypes, staff)
+    for k, area in corrected:
+        assigned[k] = [AreaScore(area, 1.0, 1)]
+    return dict(zip(suggestion_ids, assigned, strict=True))

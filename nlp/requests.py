@@ -532,87 +532,90 @@ def _end_before_framing(tokens: list[Token], index: int) -> int | None:
 def _with_start(
     text: str, tokens: list[Token], end: int, floor: int, is_list: bool
 ) -> tuple[int, int, bool] | None:
-    """Walk back from `end` to where the object starts."""
+    """Walk back from `end` to where the object starts.
+
+    A *hard* boundary ends the walk: a quote mark, the clause's topic or subject, a request verb's
+    adnominal ("업계가 건의한 …"), the previous sentence. *Soft* boundaries on the way (a connective
+    ending "…하며", "…있어", a purpose "…위해", a place or addressee "간담회에서", "장관에게") start the
+    object only when they come before its first list separator ("아이들을 키우면서 … 환경조성" is
+    inside the last item), and not when what follows them is a generic plea ("… 알 수 있도록 적극
+    홍보": the purpose is the request).
+    """
     before = [t for t in tokens if t.end <= end and t.start >= floor]
-    start = floor
+    hard = floor
+    soft: list[int] = []
+    purposes: set[int] = set()  # soft boundaries that only state a purpose ("… 알 수 있도록")
     for k in range(len(before) - 1, -1, -1):
-        token = before[k]
-        nxt = before[k + 1] if k + 1 < len(before) else None
-        if token.tag == "SSO" and token.form in '“"「『':
-            start = token.end
+        kind = _boundary(before, k, is_list)
+        if kind == "hard":
+            hard = before[k].end
             break
-        if (
-            token.tag == "EC"
-            and token.form in ("어", "아", "여")
-            and k > 0
-            and before[k - 1].form in ("있", "없")
-        ):
-            start = token.end  # "역할이 확대되고 있어 ‘여성어업인의 날’ 제정 …"
-            break
-        if token.tag == "JX" and token.form in ("은", "는") and is_list and _continued_list(before, k):
-            continue  # "한수연은 A 및 B를, 대형기저수협은 C 등을 건의했다": one list per speaker
-        if (token.tag == "JX" and token.form in ("은", "는")) or (
-            token.tag == "JKS"
-            and not inside_relative_clause(before, k)
-            and not (k > 0 and (is_list is False) and _is_addressee(before[k - 1]))
-        ):
-            start = token.end
-            break
-        if (
-            token.tag == "JKB"
-            and token.form in ("에서", "에게", "께", "으로", "로")
-            and ((nxt is not None and nxt.tag in ("JX", "SP")) or token.form in ("에서", "에게", "께"))
-        ) and (is_list or token.form in ("에게", "께")):
-            start = token.end
-            break
-        if (
-            token.tag == "JKB"
-            and token.form == "에서"
-            and k > 0
-            and before[k - 1].form
-            in ("간담회", "자리", "회의", "행사", "설명회", "토론회", "만찬", "면담", "협의회")
-        ):
-            start = token.end
-            break
-        if (
-            token.tag == "EC"
-            and token.form == "고"
-            and k > 1
-            and before[k - 1].tag == "XSV"
-            and not ends_in_measure(before[: k - 1])
-        ):
-            start = token.end
-            break
-        if token.tag == "EC" and (
-            token.form in _BOUNDARY_ENDINGS
-            or (token.form == "고" and k > 0 and before[k - 1].form in CLAUSE_VERBS)
-            or (token.form == "고" and nxt is not None and nxt.form == "," and before[k - 1].tag != "XSV")
-        ):
-            start = token.end
-            break
-        if (
-            token.tag == "EC"
-            and is_list
-            and token.form in ("어", "아", "여", "어서")
-            and k > 0
-            and before[k - 1].form in ("위하",)
-        ):
-            start = token.end
-            break
-        if (
-            token.tag == "ETM"
-            and k > 1
-            and before[k - 1].tag == "XSV"
-            and before[k - 2].form in _REQUEST_ETM_VERBS
-        ):
-            start = token.end
-            break
-        if token.tag == "SF":
-            start = token.end
-            break
+        if kind == "soft":
+            soft.append(before[k].end)
+            if before[k].form == "도록":
+                purposes.add(before[k].end)
+    separators = [
+        t.start
+        for t in before
+        if t.start >= hard and (t.tag == "JC" or t.form == "및" or (t.tag == "SP" and t.form in ",，、"))
+    ]
+    first_separator = min(separators) if separators and is_list else end
+    candidates = [p for p in soft if p <= first_separator] + [hard]  # nearest first
+    start = candidates[0]
+    if start in purposes and not _is_concrete(text, tokens, start, end):
+        start = candidates[1]  # "바뀐 제도를 쉽게 알 수 있도록 적극 홍보": the purpose names the request
     if end - start > 400:
         return None
     return start, end, is_list
+
+
+_MEETING_PLACES = ("간담회", "자리", "회의", "행사", "설명회", "토론회", "만찬", "면담", "협의회")
+
+
+def _boundary(before: list[Token], k: int, is_list: bool) -> str | None:
+    """'hard', 'soft' or None for the token at `k` (see `_with_start`)."""
+    token = before[k]
+    previous = before[k - 1] if k > 0 else None
+    following = before[k + 1] if k + 1 < len(before) else None
+    if (token.tag == "SSO" and token.form in '“"「『') or token.tag == "SF":
+        return "hard"
+    if token.tag == "JX" and token.form in ("은", "는"):
+        return None if is_list and _continued_list(before, k) else "hard"
+    if (
+        token.tag == "JKS"
+        and not inside_relative_clause(before, k)
+        and not (previous is not None and not is_list and _is_addressee(previous))
+    ):
+        return "hard"
+    if token.tag == "ETM" and k > 1 and previous.tag == "XSV" and before[k - 2].form in _REQUEST_ETM_VERBS:
+        return "hard"
+    if token.tag == "JKB" and (
+        (token.form in ("에게", "께"))
+        or (token.form == "에서" and previous is not None and previous.form in _MEETING_PLACES)
+        or (
+            is_list
+            and token.form in ("에서", "으로", "로")
+            and (token.form == "에서" or (following is not None and following.tag in ("JX", "SP")))
+        )
+    ):
+        return "soft"
+    if token.tag != "EC" or previous is None:
+        return None
+    if token.form in ("어", "아", "여") and previous.form in ("있", "없"):
+        return "soft"  # "역할이 확대되고 있어 ‘여성어업인의 날’ 제정 …"
+    if token.form in ("어", "아", "여", "어서") and (
+        previous.form in ("고려하", "감안하") or (is_list and previous.form == "위하")
+    ):
+        return "soft"  # "… 어려운 점을 고려해 …", a list "… 육성을 위해서 A와 B"
+    if token.form == "고" and previous.tag == "XSV" and not ends_in_measure(before[: k - 1]):
+        return "soft"  # "간담회를 개최하고 …"
+    if (
+        token.form in _BOUNDARY_ENDINGS
+        or (token.form == "고" and previous.form in CLAUSE_VERBS)
+        or (token.form == "고" and following is not None and following.form == "," and previous.tag != "XSV")
+    ):
+        return "soft"
+    return None
 
 
 def _topic_at_start(text: str, tokens: list[Token], start: int, end: int) -> str | None:
