@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from nlp.coordination import ends_in_measure, split_conjuncts
+from nlp.coordination import MEASURE_HEADS, ends_in_measure, split_conjuncts
 from nlp.sentences import Sentence, Token, sentences_of
 from nlp.speakers import (
     GOVERNMENT_BODIES,
@@ -202,10 +202,13 @@ def _requests_in_sentence(
 
     bullet = re.search(rf"[{BULLETS}]|{ANGLE_BULLET}", sentence.text)
     if bullet:
-        speaker, official = main_subject(sentence, sentence.start + bullet.start(), closest=True) or (
-            fallback[0],
-            False,
-        )
+        first_mark = sentence.start + bullet.start()
+        named = [t for t in topics_of(sentence, first_mark) if not t[3]]  # "이번 회의에서는" names nobody
+        marked = [t for t in named if t[2] == "JX"] or named
+        speaker, official = marked[-1][:2] if marked else (fallback[0], False)
+        asked_by = _asker_before(text, tokens, first_mark)
+        if asked_by is not None:  # "국토부는 … 업계가 건의한 △A △B 등에 대해 검토": the industry's asks
+            speaker, official = asked_by, False
         if not official and not _is_attendance(sentence):
             yield from _bullet_items(text, sentence, tokens, speaker)
         return
@@ -333,7 +336,7 @@ def _continues_requests(tokens: list[Token], frame: int) -> bool:
 
 
 def _object_has_list(tokens: list[Token], frame: int) -> bool:
-    return any(t.tag == "NNB" and t.form == "등" for t in tokens[max(0, frame - 12) : frame])
+    return any(t.tag == "NNB" and t.form == "등" for t in tokens[max(0, frame - 20) : frame])
 
 
 def _follows_need(tokens: list[Token], frame: int) -> bool:
@@ -458,12 +461,20 @@ def _list_named_for_purpose(
         return _named_before_generic_support(text, tokens, region)
     last = lists[-1]
     tail_tokens = [t for t in tokens if tokens[last].end <= t.start and t.end <= end]
-    purposes = [k for k, t in enumerate(tail_tokens) if t.form in ("위하", "위해")]
-    generic_tail = not _is_concrete(text, tokens, max(start, tokens[last].end), end) or (
-        purposes
-        and all(
-            t.form in _GENERIC_NOUNS for t in tail_tokens[purposes[-1] + 1 :] if t.tag in ("NNG", "NNP", "XR")
+    purposes = [k for k, t in enumerate(tail_tokens) if t.form in ("위하", "위해", "도록")]
+    tail_nouns = [t for t in tail_tokens if t.tag in ("NNG", "NNP")]
+    generic_tail = (
+        not _is_concrete(text, tokens, max(start, tokens[last].end), end)
+        or bool(
+            purposes
+            and all(
+                t.form in _GENERIC_NOUNS
+                for t in tail_tokens[purposes[-1] + 1 :]
+                if t.tag in ("NNG", "NNP", "XR")
+            )
         )
+        # "인식개선, 인재양성, 판로지원 등 보다 세심하고 촘촘한 지원이 필요하다"
+        or bool(tail_nouns and tail_nouns[-1].form in _SUPPORT_NOUNS and ends_in_measure(tokens[last - 4 : last]))
     )
     if not generic_tail:
         return None
@@ -475,8 +486,11 @@ _SUPPORT_NOUNS = frozenset({"지원", "정부", "차원", "적극", "적극적",
 
 
 def _for_purpose(tokens: list[Token], index: int) -> bool:
-    """'… 등을 위해', '… 등의 발전을 위한': the list is what the plea after it is for."""
-    return any(t.form in ("위하", "위해") for t in tokens[index + 1 : index + 4])
+    """'… 등을 위해', '… 등의 발전을 위한': the list is what the plea after it is for; so is a list of
+    measures the plea is about ('A 조기 추진, B 마련 등이 해결될 수 있도록 적극적인 지원을 요청')."""
+    if any(t.form in ("위하", "위해") for t in tokens[index + 1 : index + 4]):
+        return True
+    return ends_in_measure(tokens[max(0, index - 6) : index])
 
 
 def _named_before_generic_support(
@@ -508,7 +522,8 @@ def _gathered_by(tokens: list[Token], index: int) -> int | None:
     while j >= 0 and index - j <= 12:
         token = tokens[j]
         if token.tag == "NNB" and token.form == "등":
-            return j
+            inner = j + 1 < len(tokens) and tokens[j + 1].form == "의" and tokens[index].form in MEASURE_HEADS
+            return None if inner else j  # "봉황대와 황성공원 등의 지속적인 장소 제공" is one measure
         if token.tag in ("JKS", "JX", "JKO", "EC", "EF", "SF") or (token.tag == "JKB" and token.form != "에"):
             return None
         j -= 1
@@ -559,8 +574,10 @@ def _with_start(
         for t in before
         if t.start >= hard and (t.tag == "JC" or t.form == "및" or (t.tag == "SP" and t.form in ",，、"))
     ]
-    first_separator = min(separators) if separators and is_list else end
-    candidates = [p for p in soft if p <= first_separator] + [hard]  # nearest first
+    # in a list, a soft boundary inside the last item ("… 아이들을 키우면서 … 환경조성") is not the start
+    candidates = [
+        p for p in soft if not is_list or not any(s < p for s in separators) or any(s >= p for s in separators)
+    ] + [hard]  # nearest first
     start = candidates[0]
     if start in purposes and not _is_concrete(text, tokens, start, end):
         start = candidates[1]  # "바뀐 제도를 쉽게 알 수 있도록 적극 홍보": the purpose names the request
@@ -604,7 +621,9 @@ def _boundary(before: list[Token], k: int, is_list: bool) -> str | None:
     if token.form in ("어", "아", "여") and previous.form in ("있", "없"):
         return "soft"  # "역할이 확대되고 있어 ‘여성어업인의 날’ 제정 …"
     if token.form in ("어", "아", "여", "어서") and (
-        previous.form in ("고려하", "감안하") or (is_list and previous.form == "위하")
+        previous.form in ("고려하", "감안하")
+        or (previous.tag == "XSV" and k > 1 and before[k - 2].form in ("고려", "감안"))
+        or (is_list and previous.form == "위하")
     ):
         return "soft"  # "… 어려운 점을 고려해 …", a list "… 육성을 위해서 A와 B"
     if token.form == "고" and previous.tag == "XSV" and not ends_in_measure(before[: k - 1]):
@@ -696,6 +715,22 @@ def _item_before_bullets(
     if region is None:
         return None
     return _clean(text, tokens, region[0], region[1])
+
+
+def _asker_before(text: str, tokens: list[Token], first_mark: int) -> str | None:
+    """'업계가 건의한 △…': who asked for the listed items, when a request verb's adnominal introduces them."""
+    before = [t for t in tokens if t.end <= first_mark][-6:]
+    for k in range(len(before) - 1, 1, -1):
+        if (
+            before[k].tag == "ETM"
+            and before[k - 1].tag == "XSV"
+            and before[k - 2].form in _REQUEST_ETM_VERBS
+            and k >= 3
+            and before[k - 3].tag == "JKS"
+        ):
+            words = text[: before[k - 3].start].split()
+            return words[-1] if words else None
+    return None
 
 
 def _is_caption_item(tokens: list[Token], start: int, end: int) -> bool:
