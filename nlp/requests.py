@@ -48,59 +48,10 @@ ANGLE_BULLET = "<>"
 
 # Nouns of a plea with no identifiable object ("적극적인 지원", "관심", "정부 차원의 대책").
 _GENERIC_NOUNS = frozenset(
-    [
-        "적극",
-        "적극적",
-        "발굴",
-        "애로점",
-        "지원",
-        "관심",
-        "배려",
-        "협조",
-        "노력",
-        "의지",
-        "대책",
-        "정책",
-        "방안",
-        "협력",
-        "소통",
-        "도움",
-        "지원책",
-        "마련",
-        "강구",
-        "검토",
-        "해결",
-        "정부",
-        "차원",
-        "다양",
-        "과감",
-        "실질",
-        "실질적",
-        "특단",
-        "종합",
-        "종합대책",
-        "조치",
-        "역할",
-        "개선",
-        "당부",
-        "뒷받침",
-        "필요",
-        "필요성",
-        "위하",
-        "강화",
-        "확대",
-        "현안",
-        "과제",
-        "현안과제",
-        "사항",
-        "애로",
-        "애로사항",
-        "의견",
-        "건의",
-        "건의사항",
-        "요청",
-        "어려움",
-    ]
+    """
+    적극 적극적 발굴 애로점 지원 관심 배려 협조 노력 의지 대책 정책 방안 협력 소통 도움 지원책 마련 강구 검토 해결 정부 차원 다양 과감 실질 실질적 특단 종합 종합대책
+    조치 역할 개선 당부 뒷받침 필요 필요성 위하 강화 확대 현안 과제 현안과제 사항 애로 애로사항 의견 건의 건의사항 요청 어려움 홍보 집중 집중적
+    """.split()  # noqa: SIM905 (a word list staff can read and extend)
 )
 # Words without which no sentence can frame a request: lines without any are never analysed.
 _MAY_ASK = re.compile(
@@ -312,15 +263,19 @@ def _named_as_asked(tokens: list[Token], i: int) -> bool:
 def _listed_as_asked(tokens: list[Token], i: int) -> bool:
     if tokens[i].form != "있" or i < 2 or tokens[i - 1].tag != "JKS" or tokens[i - 2].form != "등":
         return False
+    if i >= 3 and tokens[i - 3].form in ("의견", "요청", "건의", "제안", "요구"):
+        return False  # "…해달라는 의견과 …해달라는 의견 등이 있었다": each 의견 frames its own request
     return any(t.form in ("건의", "요청", "제안", "의견", "내용", "과제", "애로") for t in tokens[: i - 2])
 
 
 def _reported_as_asked(tokens: list[Token], frame: int) -> bool:
     """'요구' is also what customers do ("바이어가 … 이력을 요구하기 시작했습니다"): it frames a request only
     when reported as done ("요구했다", "요구합니다" in minutes is the speaker's own ask: "요구드립니다")."""
+    after = tokens[frame + 1 : frame + 4]
+    if any(t.tag == "ETN" for t in after) and any(t.form in ("로", "으로") for t in after):
+        return False  # "협조요청하기로 하였습니다": a plan to ask, not an ask
     if tokens[frame].form != "요구":
         return True
-    after = tokens[frame + 1 : frame + 4]
     return any(t.tag == "EP" and t.form in ("었", "았", "였") for t in after) or any(
         t.form == "드리" for t in after
     )
@@ -430,6 +385,8 @@ def _object_region(text: str, tokens: list[Token], frame: int, floor: int) -> tu
     anchor = tokens[i]
     if anchor.form in ("이같이", "이와같이", "이렇게", "그같이"):
         return None  # "이같이 건의했다" restates the sentence before
+    if anchor.tag == "JKB":
+        return None  # "… 집중적으로 논의됐다": an adverb, not what was asked
     listed = _gathered_by(tokens, i)
     if listed is not None:
         end = _end_before_framing(tokens, listed)
