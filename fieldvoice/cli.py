@@ -4,6 +4,7 @@ fieldvoice pipeline [--data DIR] [--db FILE] [--recluster]
 fieldvoice app [--db FILE] [--port N]
 fieldvoice errors [--db FILE]
 fieldvoice theme list|history|rename|merge|move|hide|unhide ... [--by NAME]   (staff curation)
+fieldvoice area list|history|set SUGGESTION AREA [--by NAME]                   (policy areas)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import sys
 from pathlib import Path
 
+from fieldvoice.area_commands import add_area_commands, run_area_command
 from fieldvoice.config import PROJECT_ROOT, load_settings
 from fieldvoice.theme_commands import add_theme_commands, run_theme_command
 
@@ -42,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     errors.add_argument("--db", type=Path)
 
     add_theme_commands(commands)
+    add_area_commands(commands)
 
     args = parser.parse_args(argv)
     settings = load_settings(args.config)
@@ -54,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         return _app(db_path, args.port, args.config)
     if args.command == "theme":
         return run_theme_command(args, db_path)
+    if args.command == "area":
+        return run_area_command(args, db_path, settings.taxonomy)
     return _errors(db_path)
 
 

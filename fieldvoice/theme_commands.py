@@ -30,7 +30,9 @@ def add_theme_commands(commands: argparse._SubParsersAction) -> None:
     actions = theme.add_subparsers(dest="action", required=True)
     listing = actions.add_parser("list", help="current themes")
     listing.add_argument("--all", action="store_true", help="include hidden themes")
-    actions.add_parser("history", help="curation history: who, what, when")
+    listing.add_argument("--db", type=Path, default=argparse.SUPPRESS)  # --db after the action works too
+    history = actions.add_parser("history", help="curation history: who, what, when")
+    history.add_argument("--db", type=Path, default=argparse.SUPPRESS)
     for name, arguments, text in (
         ("rename", ("theme_id", "label"), "rename a theme"),
         ("merge", ("theme_id", "target_theme_id"), "merge a theme into another"),
@@ -45,6 +47,7 @@ def add_theme_commands(commands: argparse._SubParsersAction) -> None:
             "--by", default=None, help="who makes the change (default: $FIELDVOICE_USER or login)"
         )
         action.add_argument("--note", default=None, help="why (shown in the history)")
+        action.add_argument("--db", type=Path, default=argparse.SUPPRESS)
 
 
 def run_theme_command(args: argparse.Namespace, db_path: Path) -> int:

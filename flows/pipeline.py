@@ -1,4 +1,4 @@
-"""The `pipeline` flow: ingest -> split -> analyse -> embed -> theme -> store.
+"""The `pipeline` flow: ingest -> split -> analyse -> embed -> theme -> policy areas -> store.
 
 Thin by design: every task calls one function of `nlp/` or `warehouse/` and logs what it did.
 The warehouse is opened only briefly (to read what it holds, then to write the run in one
@@ -18,6 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from fieldvoice.config import Settings, load_settings
+from nlp.areas import AreaScore, assign_for_run, load_areas
 from nlp.curation import Curation
 from nlp.embedding import embed_texts
 from nlp.extraction import extract_tours_and_suggestions
@@ -40,6 +41,8 @@ class WarehouseState:
     settings_fingerprint: str | None
     previous_themes: PreviousThemes | None
     curations: list[Curation]
+    area_corrections: dict[str, str]  # suggestion id -> the area staff set
+    areas_stale: bool  # staff corrected an area since areas were last assigned
 
 
 @dataclass
@@ -67,6 +70,8 @@ def open_run(db_path: Path, data_dir: Path, settings: Settings) -> WarehouseStat
             settings_fingerprint=queries.last_settings_fingerprint(con),
             previous_themes=queries.previous_themes(con),
             curations=queries.curation_log(con),
+            area_corrections=queries.area_corrections(con),
+            areas_stale=queries.areas_are_stale(con),
         )
 
 
@@ -150,6 +155,25 @@ def theme(
     return theme_set
 
 
+@task(name="assign-areas", cache_policy=NO_CACHE)
+def assign_policy_areas(
+    ids: list[str], texts: list[str], vectors: np.ndarray, settings: Settings, corrections: dict[str, str]
+) -> dict[str, list[AreaScore]]:
+    model = settings.embedding.model
+    areas = load_areas(settings.taxonomy)
+    assigned = assign_for_run(
+        ids, texts, vectors, areas, lambda phrases: embed_texts(phrases, model), corrections
+    )
+    primary = Counter(rows[0].area for rows in assigned.values())
+    get_run_logger().info(
+        "정책 분야 %d개 (담당자 지정 %d건 반영): %s",
+        len(areas),
+        sum(1 for sid in corrections if sid in assigned),
+        ", ".join(f"{area} {n}" for area, n in primary.most_common()),
+    )
+    return assigned
+
+
 _MODE_NAMES = {
     "full": "전체 군집화",
     "recluster": "전체 재군집화 후 기존 테마에 대응",
@@ -161,6 +185,23 @@ _MODE_NAMES = {
 def store_run(db_path: Path, run_id: int, output: store.RunOutput) -> None:
     with open_for_writing(db_path) as con:
         store.write_run(con, run_id, output)
+
+
+def _vectors(
+    db_path: Path, hashes: list[str], texts: list[str], settings: Settings, output: store.RunOutput
+) -> np.ndarray:
+    """One vector per suggestion: stored ones by text hash, the rest embedded now (and kept in
+    `output.new_embeddings` for the store)."""
+    model = settings.embedding.model
+    cached = load_cached_vectors(db_path, model, sorted(set(hashes)))
+    missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}.items())
+    fresh = embed([t for _, t in missing], model, settings.embedding.batch_size)
+    output.new_embeddings = {
+        **output.new_embeddings,
+        **{h: v for (h, _), v in zip(missing, fresh, strict=True)},
+    }
+    vectors = {**cached, **output.new_embeddings}
+    return np.stack([vectors[h] for h in hashes]) if hashes else np.zeros((0, 1), np.float32)
 
 
 @flow(name="fieldvoice-pipeline", log_prints=True)
@@ -229,13 +270,9 @@ def _run(
         fingerprint=fingerprint,
         settings_fingerprint=same_settings,
     )
+    matrix: np.ndarray | None = None
     if fingerprint != state.fingerprint or recluster:
-        cached = load_cached_vectors(db_path, model, sorted(set(hashes)))
-        missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}.items())
-        fresh = embed([t for _, t in missing], model, settings.embedding.batch_size)
-        output.new_embeddings = {h: v for (h, _), v in zip(missing, fresh, strict=True)}
-        vectors = {**cached, **output.new_embeddings}
-        matrix = np.stack([vectors[h] for h in hashes]) if hashes else np.zeros((0, 1), np.float32)
+        matrix = _vectors(db_path, hashes, texts, settings, output)
         incremental = not recluster and state.settings_fingerprint == same_settings
         theme_set = theme(ids, matrix, nouns, settings, state, incremental)
         output.themes, output.theme_links, output.theming_mode = (
@@ -245,6 +282,11 @@ def _run(
         )
     else:
         get_run_logger().info("새 건의가 없고 설정이 같아 기존 테마를 유지합니다")
+    if ids and (output.themes is not None or state.areas_stale):
+        # areas follow every change of suggestions or settings, and every staff correction
+        matrix = _vectors(db_path, hashes, texts, settings, output) if matrix is None else matrix
+        output.areas = assign_policy_areas(ids, texts, matrix, settings, state.area_corrections)
+        output.staff_areas = frozenset(state.area_corrections) & set(ids)
     store_run(db_path, state.run_id, output)
     return PipelineSummary(
         run_id=state.run_id,

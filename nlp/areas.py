@@ -27,9 +27,10 @@ KEYWORD_WEIGHT = 1.5  # one keyword counts as 1.5 standard deviations of meaning
 KEYWORD_CAP = 2
 OTHER_THRESHOLD = 2.2  # below this best score, nothing fits: 기타
 SECONDARY_MARGIN = 1.0  # a second area within this of the primary, with a keyword of its own
-STAFF_WEIGHT = 2.0  # a unanimous vote of the nearest corrected suggestions
+STAFF_WEIGHT = 3.0  # a unanimous vote of the nearest corrected suggestions
 STAFF_NEIGHBOURS = 5
-STAFF_MIN_SIMILARITY = 0.82  # corrected suggestions less similar than this do not vote (e5 cosines)
+NEIGHBOURHOOD = 20  # ... among the nearest this many of all suggestions
+STAFF_MIN_SIMILARITY = 0.78  # corrected suggestions less similar than this do not vote (e5 cosines)
 STAFF_SAME = 0.97  # a near-duplicate of a corrected suggestion takes its area
 
 
@@ -120,6 +121,12 @@ def _staff_votes(vectors: np.ndarray, areas: Sequence[PolicyArea], staff: StaffE
     names = [a.name for a in areas]
     similarity = vectors @ staff.vectors.T
     weights = np.clip((similarity - STAFF_MIN_SIMILARITY) / (STAFF_SAME - STAFF_MIN_SIMILARITY), 0.0, 1.0)
+    # a corrected suggestion speaks only for its own neighbourhood: it must be among the
+    # NEIGHBOURHOOD nearest of all the suggestions being assigned
+    if len(vectors) > NEIGHBOURHOOD + 1:
+        among_all = vectors @ vectors.T
+        nearest = -np.partition(-among_all, NEIGHBOURHOOD, axis=1)[:, NEIGHBOURHOOD]
+        weights = np.where(similarity >= nearest[:, None] - 1e-6, weights, 0.0)
     votes = np.zeros((len(vectors), len(areas)), dtype=np.float32)
     for row in range(len(vectors)):
         order = [k for k in np.argsort(-similarity[row])[:STAFF_NEIGHBOURS] if weights[row, k] > 0]

@@ -284,6 +284,8 @@ TABLES = (
     "suggestion_themes",
     "theme_links",
     "curations",
+    "suggestion_areas",
+    "area_corrections",
 )
 
 

@@ -16,6 +16,7 @@ from nlp.clustering import NOISE
 from nlp.curation import ACTIONS, Curation, CurationError, apply_curations
 from nlp.labelling import KEYWORDS_PER_THEME, MAX_LABEL_WORDS, UNASSIGNED_LABEL
 from nlp.records import Theme
+from warehouse.queries import primary_area
 from warehouse.store import write_themes
 
 MAX_LABEL_CHARS = 40
@@ -183,3 +184,38 @@ def _apply(themes: dict[int, Theme], curation: Curation) -> list[Theme]:
             changed = replace(changed, keywords=keywords[:KEYWORDS_PER_THEME])
         result.append(changed)
     return sorted(result, key=lambda t: (t.theme_id == NOISE, -t.size, t.theme_id))
+
+
+def correct_area(
+    con: duckdb.DuckDBPyConnection,
+    suggestion_id: str,
+    area: str,
+    actor: str,
+    known_areas: list[str],
+    note: str | None = None,
+) -> str | None:
+    """Log a staff correction of a suggestion's policy area; return the area it had.
+
+    The explorer shows it at once (current areas are the latest assignment with corrections on
+    top); the next pipeline run replays it and learns from it (`nlp.areas`).
+    """
+    actor = (actor or "").strip()
+    if not actor:
+        raise CurationError("누가 바꾸는지(이름) 적어 주세요")
+    if area not in known_areas:
+        raise CurationError(f"분류표에 없는 분야입니다: {area} (분야: {', '.join(known_areas)})")
+    exists = con.execute(
+        "SELECT count(*) FROM suggestions WHERE suggestion_id = ? "
+        "AND document_hash IN (SELECT content_hash FROM documents WHERE superseded_by IS NULL)",
+        [suggestion_id],
+    ).fetchall()[0][0]
+    if not exists:
+        raise CurationError(f"건의 {suggestion_id}을(를) 찾을 수 없습니다")
+    previous_area = primary_area(con, suggestion_id)
+    if previous_area == area:
+        raise CurationError(f"건의 {suggestion_id}은(는) 이미 '{area}' 분야입니다")
+    con.execute(
+        "INSERT INTO area_corrections VALUES (nextval('area_correction_ids'), ?, ?, ?, ?, ?, now())",
+        [suggestion_id, area, previous_area, actor, note],
+    )
+    return previous_area

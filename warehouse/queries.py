@@ -14,6 +14,19 @@ from nlp.theming import PreviousThemes
 
 _CURRENT_DOCUMENTS = "SELECT content_hash FROM documents WHERE superseded_by IS NULL"
 _LATEST_THEMES_RUN = "(SELECT max(run_id) FROM themes)"
+_LATEST_AREAS_RUN = "(SELECT max(run_id) FROM suggestion_areas)"
+# The areas staff see: the latest run's assignment, with every later correction on top.
+_CURRENT_AREAS = f"""
+    WITH corrected AS (
+        SELECT suggestion_id, area FROM area_corrections
+        QUALIFY row_number() OVER (PARTITION BY suggestion_id ORDER BY correction_id DESC) = 1
+    )
+    SELECT sa.suggestion_id, sa.area, sa.score, sa.rank, sa.source
+    FROM suggestion_areas sa
+    WHERE sa.run_id = {_LATEST_AREAS_RUN} AND sa.suggestion_id NOT IN (SELECT suggestion_id FROM corrected)
+    UNION ALL
+    SELECT suggestion_id, area, 1.0 AS score, 1 AS rank, 'staff' AS source FROM corrected
+"""
 
 
 # --- for the pipeline -------------------------------------------------------------------------
@@ -102,7 +115,74 @@ def curation_log(con: duckdb.DuckDBPyConnection) -> list[Curation]:
     return [Curation(*row[:5], member_ids=tuple(row[5] or ())) for row in rows]
 
 
+def area_corrections(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Suggestion id -> the area staff set last (the labelled examples of the next assignment)."""
+    return dict(
+        con.execute(
+            "SELECT suggestion_id, area FROM area_corrections "
+            "QUALIFY row_number() OVER (PARTITION BY suggestion_id ORDER BY correction_id DESC) = 1"
+        ).fetchall()
+    )
+
+
+def areas_are_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """Has staff corrected an area since areas were last assigned (or were they never assigned)?"""
+    return bool(
+        con.execute(
+            f"""
+            SELECT (SELECT count(*) FROM suggestions) > 0 AND (
+                {_LATEST_AREAS_RUN} IS NULL
+                OR (SELECT max(created_at) FROM area_corrections)
+                   > (SELECT finished_at FROM runs WHERE run_id = {_LATEST_AREAS_RUN})
+            )
+            """
+        ).fetchall()[0][0]
+    )
+
+
 # --- for the explorer and reports ---------------------------------------------------------------
+
+
+def current_areas(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every current suggestion's areas: suggestion_id, area, score, rank (1 = primary), source."""
+    return con.execute(
+        f"SELECT a.* FROM ({_CURRENT_AREAS}) a "
+        f"JOIN suggestions s USING (suggestion_id) WHERE s.document_hash IN ({_CURRENT_DOCUMENTS}) "
+        "ORDER BY a.suggestion_id, a.rank"
+    ).df()
+
+
+def primary_area(con: duckdb.DuckDBPyConnection, suggestion_id: str) -> str | None:
+    """The area a suggestion is filed under now (a staff correction, else the latest assignment)."""
+    rows = con.execute(
+        f"SELECT area FROM ({_CURRENT_AREAS}) WHERE suggestion_id = ? AND rank = 1", [suggestion_id]
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def area_overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per policy area: suggestions whose primary area it is, those where it is secondary, and tours."""
+    return con.execute(
+        f"""
+        SELECT a.area,
+               count(*) FILTER (WHERE a.rank = 1) AS primary_count,
+               count(*) FILTER (WHERE a.rank > 1) AS secondary_count,
+               count(DISTINCT s.tour_id) AS tours
+        FROM ({_CURRENT_AREAS}) a JOIN suggestions s USING (suggestion_id)
+        WHERE s.document_hash IN ({_CURRENT_DOCUMENTS})
+        GROUP BY a.area ORDER BY primary_count DESC, a.area
+        """
+    ).df()
+
+
+def area_correction_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Who set which suggestion's area, when, from what."""
+    return con.execute(
+        "SELECT c.created_at, c.actor, c.suggestion_id, s.text, c.previous_area, c.area, c.note "
+        "FROM area_corrections c LEFT JOIN suggestions s USING (suggestion_id) ORDER BY c.correction_id DESC"
+    ).df()
+
+
 
 
 def warehouse_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:

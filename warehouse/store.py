@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import duckdb
 import numpy as np
 
+from nlp.areas import AreaScore
 from nlp.hashing import short_hash
 from nlp.identity import ThemeLink
 from nlp.records import ParsedDocument, Rejection, Suggestion, Theme, TourMetadata
@@ -40,6 +41,8 @@ class RunOutput:
     theming_mode: str | None = None  # full | recluster | incremental
     fingerprint: str = ""
     settings_fingerprint: str = ""
+    areas: dict[str, list[AreaScore]] | None = None  # None: the run assigned no areas
+    staff_areas: frozenset[str] = frozenset()  # suggestions whose area is a staff correction
 
 
 def start_run(con: duckdb.DuckDBPyConnection, data_dir: str, settings: dict[str, object]) -> int:
@@ -71,6 +74,8 @@ def write_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> No
         _write_embeddings(con, out.embedding_model, out.new_embeddings)
         if out.themes is not None:
             write_themes(con, run_id, out.themes, out.theme_links)
+        if out.areas is not None:
+            _write_areas(con, run_id, out.areas, out.staff_areas)
         con.execute(
             "UPDATE runs SET status = 'completed', finished_at = now(), fingerprint = ?, settings_fingerprint = ?, "
             "theming_mode = ?, documents_new = ?, documents_unchanged = ?, documents_rejected = ?, "
@@ -91,6 +96,18 @@ def write_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> No
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def _write_areas(
+    con: duckdb.DuckDBPyConnection, run_id: int, areas: dict[str, list[AreaScore]], staff: frozenset[str]
+) -> None:
+    rows = [
+        (run_id, suggestion_id, a.area, a.score, a.rank, "staff" if suggestion_id in staff else "model")
+        for suggestion_id, assigned in areas.items()
+        for a in assigned
+    ]
+    if rows:
+        con.executemany("INSERT INTO suggestion_areas VALUES (?, ?, ?, ?, ?, ?)", rows)
 
 
 def _write_tours(con: duckdb.DuckDBPyConnection, tours: list[TourMetadata]) -> None:
