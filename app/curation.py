@@ -1,4 +1,5 @@
-"""Staff curation from the explorer: the 테마 관리 page runs `fieldvoice theme ...` in a subprocess.
+"""Staff curation from the explorer: the 테마 관리 page runs `fieldvoice theme ...` and
+`fieldvoice area set ...` in a subprocess.
 
 The command line stays the only writer (the app opens the warehouse read-only); it checks every
 change, logs it with who and when, and refuses with a Korean reason (exit code 2) what cannot apply.
@@ -27,14 +28,14 @@ class CommandResult:
 
 
 def theme_command(
-    db_path: Path | str, args: Sequence[object], actor: str, note: str | None = None
+    db_path: Path | str, args: Sequence[object], actor: str, note: str | None = None, group: str = "theme"
 ) -> list[str]:
-    """The command line for `fieldvoice theme ACTION --by ACTOR [--note NOTE] -- OPERANDS...`.
+    """The command line for `fieldvoice theme|area ACTION --by ACTOR [--note NOTE] -- OPERANDS...`.
 
     Options are written `--by=...` and the operands follow `--`, so a name or note that starts with
     '-' is taken as text, never as an option."""
     action, *operands = (str(arg) for arg in args)
-    command = [sys.executable, "-m", "fieldvoice.cli", "theme", "--db", str(db_path), action, f"--by={actor}"]
+    command = [sys.executable, "-m", "fieldvoice.cli", group, "--db", str(db_path), action, f"--by={actor}"]
     if note:
         command.append(f"--note={note}")
     return [*command, "--", *operands]
@@ -46,6 +47,7 @@ def run_theme_command(
     actor: str,
     note: str | None = None,
     timeout: float = TIMEOUT_SECONDS,
+    group: str = "theme",
 ) -> CommandResult:
     """Run one curation (`args`: the action and its operands, e.g. ["rename", 3, "새 이름"]).
 
@@ -57,7 +59,7 @@ def run_theme_command(
     note = (note or "").strip() or None
     try:
         done = subprocess.run(
-            theme_command(db_path, args, actor, note),
+            theme_command(db_path, args, actor, note, group),
             capture_output=True,
             text=True,
             encoding="utf-8",

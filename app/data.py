@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from fieldvoice.config import load_settings
+from nlp.areas import OTHER_AREA, load_areas
 from warehouse import queries
 from warehouse.connection import WarehouseMissing, WarehouseUnavailable, open_for_reading
 
@@ -72,6 +73,16 @@ def summary(db: str) -> dict[str, object]:
 @_cached
 def theme_overview(db: str) -> pd.DataFrame:
     return _read(queries.theme_overview)
+
+
+@_cached
+def area_overview(db: str) -> pd.DataFrame:
+    return _read(queries.area_overview)
+
+
+def policy_area_names() -> list[str]:
+    """The areas of the taxonomy file, then 기타: what staff may file a suggestion under."""
+    return [a.name for a in load_areas(load_settings().taxonomy)] + [OTHER_AREA]
 
 
 @_cached
@@ -140,7 +151,7 @@ def filter_options(db: str) -> dict[str, list[str]]:
     frame = all_suggestions(db)
     return {
         column: sorted(frame[column].dropna().unique().tolist())
-        for column in ("theme", "tour_name", "organisation", "industry", "region")
+        for column in ("area", "theme", "tour_name", "organisation", "industry", "region")
     }
 
 

@@ -175,3 +175,43 @@ def test_run_theme_command_reports_a_refusal_in_korean(db) -> None:
     assert "같은 테마" in refused.message and "Traceback" not in refused.message
     assert not curation.run_theme_command(db, ["hide", theme_id], "  ").ok  # nobody named: never runs
     assert _writes(db) == before
+
+
+def _current_areas(db: Path) -> dict[str, tuple[str, str]]:
+    with open_for_reading(db) as con:
+        frame = queries.current_areas(con)
+    primary = frame[frame["rank"] == 1]
+    return {r.suggestion_id: (r.area, r.source) for r in primary.itertuples()}
+
+
+def test_an_area_corrected_on_the_page_shows_everywhere(monkeypatch, db) -> None:
+    before = _current_areas(db)
+    target, (old_area, _) = sorted(before.items())[0]
+    new_area = "에너지·원자재·비용" if old_area != "에너지·원자재·비용" else "기술개발·R&D"
+    app = _page(monkeypatch, db)
+    app.selectbox(key="area_suggestion").set_value(target)
+    app.selectbox(key="area_choice").set_value(new_area)
+    app.text_input(key="area_actor").input("최주무관")
+    _submit(app, "area")
+    assert not app.error, [e.value for e in app.error]
+    assert any(new_area in s.value for s in app.success)
+    assert _current_areas(db)[target] == (new_area, "staff")
+
+    app.switch_page("views/themes.py").run()
+    assert not app.exception, app.exception
+    areas = _table(app, "정책 분야")
+    counts = dict(zip(areas["정책 분야"], areas["건의(주 분야)"], strict=True))
+    assert sum(counts.values()) == len(before)  # every suggestion counted once, under its primary area
+    assert counts[new_area] >= 1
+
+    app.switch_page("views/suggestions.py").run()
+    assert not app.exception, app.exception
+    app.multiselect(key="filter_areas").set_value([new_area]).run()
+    shown = _table(app, "정책 분야")
+    assert len(shown) >= 1 and set(shown["정책 분야"]) == {new_area}
+
+
+def test_an_area_outside_the_taxonomy_cannot_be_chosen(monkeypatch, db) -> None:
+    app = _page(monkeypatch, db)
+    options = app.selectbox(key="area_choice").options
+    assert options[-1] == "기타" and len(options) == 11

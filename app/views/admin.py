@@ -26,7 +26,7 @@ ACTION_NAMES = {
 }
 RELATION_NAMES = {"new": "신규", "split": "분할", "merged": "병합", "continued": "유지"}
 MODE_NAMES = {"full": "전체 군집", "recluster": "전체 재군집", "incremental": "증분 배정"}
-FORMS = ("rename", "merge", "move", "hide")
+FORMS = ("rename", "merge", "move", "hide", "area")
 SHOWN_CHARS = 70
 
 st.title("테마 관리")
@@ -83,13 +83,13 @@ def _who(form: str) -> tuple[str, str]:
     return actor, note
 
 
-def _submit(form: str, args: list[object], actor: str, note: str, done: str) -> None:
+def _submit(form: str, args: list[object], actor: str, note: str, done: str, group: str = "theme") -> None:
     """Run the change; on success clear every page's cached data and reload, else say why."""
     if not actor.strip():
         st.error(curation.NO_ACTOR)
         return
     with st.spinner("반영하는 중…"):
-        result = curation.run_theme_command(data.db_path(), args, actor, note)
+        result = curation.run_theme_command(data.db_path(), args, actor, note, group=group)
     if not result.ok:
         st.error(result.message)
         return
@@ -141,7 +141,9 @@ st.subheader("테마 바꾸기")
 if not real_ids:
     st.info("바꿀 수 있는 테마가 없습니다 (미분류만 있습니다).")
     st.stop()
-rename_tab, merge_tab, move_tab, hide_tab = st.tabs(["이름 변경", "병합", "건의 이동", "숨김"])
+rename_tab, merge_tab, move_tab, hide_tab, area_tab = st.tabs(
+    ["이름 변경", "병합", "건의 이동", "숨김", "정책 분야 고치기"]
+)
 
 with rename_tab:
     with st.form("rename_form"):
@@ -248,6 +250,40 @@ with hide_tab:
                 verb = "숨겼습니다" if action == "hide" else "다시 보이게 했습니다"
                 _submit("hide", [action, theme_id], actor, note, f"'{by_id[theme_id].label}'을(를) {verb}.")
     _show_done("hide")
+
+with area_tab:
+    st.caption(
+        "건의의 정책 분야를 고칩니다. 고친 분야는 바로 보이고, 다음 파이프라인 실행부터 "
+        "비슷한 건의의 분야를 정할 때 예시로 쓰입니다."
+    )
+    everything = data.all_suggestions(db)
+    known_areas = data.policy_area_names()
+    if everything.empty:
+        st.info("아직 건의가 없습니다.")
+    else:
+        area_texts = dict(zip(everything.suggestion_id, everything.text, strict=True))
+        current_area = dict(zip(everything.suggestion_id, everything.area, strict=True))
+        with st.form("area_form"):
+            suggestion = st.selectbox(
+                f"건의 ({len(everything):,}건 중)",
+                everything.suggestion_id.tolist(),
+                format_func=lambda sid: (
+                    f"{_short(area_texts[sid])}  [{current_area.get(sid) or '분야 없음'}]"
+                ),
+                key="area_suggestion",
+            )
+            new_area = st.selectbox("새 정책 분야", known_areas, key="area_choice")
+            actor, note = _who("area")
+            if st.form_submit_button("분야 고치기", type="primary", key="area_submit"):
+                _submit(
+                    "area",
+                    ["set", suggestion, new_area],
+                    actor,
+                    note,
+                    f"건의 '{_short(area_texts[suggestion])}'의 정책 분야를 '{new_area}'(으)로 고쳤습니다.",
+                    group="area",
+                )
+    _show_done("area")
 
 # --- 변경 기록 ---------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ with st.sidebar:
     preset_theme = st.session_state.pop("theme_filter", None)
     if preset_theme is not None:
         st.session_state["filter_themes"] = [preset_theme]
+    areas = st.multiselect("정책 분야", options["area"], key="filter_areas", placeholder="전체")
     themes = st.multiselect("테마", options["theme"], key="filter_themes", placeholder="전체")
     tours = st.multiselect("투어", options["tour_name"], key="filter_tours", placeholder="전체")
     organisations = st.multiselect(
@@ -41,6 +42,7 @@ with st.sidebar:
 
 selected = pd.Series(True, index=frame.index)
 for column, chosen in (
+    ("area", areas),
     ("theme", themes),
     ("tour_name", tours),
     ("organisation", organisations),
@@ -89,8 +91,8 @@ st.caption(
         else ""
     )
 )
-columns = ["text", "theme", "raised_on", "tour_name", "organisation", "industry", "region"]
-labels = {"text": "건의", "theme": "테마", "raised_on": "일자", "tour_name": "투어", "organisation": "소속",
+columns = ["text", "area", "theme", "raised_on", "tour_name", "organisation", "industry", "region"]
+labels = {"text": "건의", "area": "정책 분야", "theme": "테마", "raised_on": "일자", "tour_name": "투어", "organisation": "소속",
           "industry": "업종", "region": "지역", "similarity": "유사도"}  # fmt: skip
 shown = results.head(MAX_ROWS)[([similarity] if similarity else []) + columns].rename(columns=labels)
 st.dataframe(

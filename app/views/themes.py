@@ -22,6 +22,25 @@ for column, (label, key) in zip(
 ):
     column.metric(label, f"{summary[key]:,}")
 
+areas = data.area_overview(db)
+if not areas.empty:
+    st.subheader("정책 분야")
+    st.caption(
+        "건의마다 주 분야 하나(필요하면 부 분야)를 정했습니다. 맞지 않는 분야는 테마 관리에서 고칠 수 있습니다."
+    )
+    st.dataframe(
+        areas.rename(
+            columns={
+                "area": "정책 분야",
+                "primary_count": "건의(주 분야)",
+                "secondary_count": "부 분야",
+                "tours": "투어",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
 themes = data.theme_overview(db)
 if themes.empty:
     st.info("아직 테마가 없습니다. 문서를 추가하고 `fieldvoice pipeline`을 실행하세요.")
