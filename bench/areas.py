@@ -96,12 +96,14 @@ def zero_shot_rule(vectors: np.ndarray, prototypes: np.ndarray, areas: list[Poli
     return [[areas[int(i)].name] for i in (vectors @ prototypes.T).argmax(axis=1)]
 
 
-def run(model: str) -> int:
+def run(model: str, folder: Path = MEETING_GOLD) -> int:
     from nlp.embedding import embed_texts
 
     areas = load_areas(PROJECT_ROOT / "taxonomy.toml")
     names = [a.name for a in areas] + [OTHER_AREA]
-    items = load_items()
+    items = load_items(folder)
+    if folder != MEETING_GOLD:  # another annotated folder: nothing of it was used to write the rules
+        items = [Item(i.text, i.tags, True, i.first_tag) for i in items]
     started = time.perf_counter()
     vectors = embed_texts([i.text for i in items], model)
     prototypes = area_prototypes(areas, lambda texts: embed_texts(texts, model))
@@ -119,9 +121,7 @@ def run(model: str) -> int:
         "dev": [k for k, i in enumerate(items) if not i.kept_aside],
         "kept": [k for k, i in enumerate(items) if i.kept_aside],
     }
-    print(
-        f"## Policy areas (meeting_gold_dev, gold spans; taxonomy.toml, {len(areas)} areas + 기타; {model})"
-    )
+    print(f"## Policy areas ({folder.name}, gold spans; taxonomy.toml, {len(areas)} areas + 기타; {model})")
     print("| system | dev accuracy | dev multi-label F1 | kept accuracy | kept multi-label F1 |")
     print("|---|---|---|---|---|")
     for name, predicted in systems.items():
@@ -142,7 +142,8 @@ def run(model: str) -> int:
     for name, gold, precision, recall in per_area(items, ours, names):
         print(f"| {name} | {gold} | {precision:.2f} | {recall:.2f} |")
     print()
-    _learning_curve(items, vectors, areas, prototypes, parts)
+    if parts["dev"]:
+        _learning_curve(items, vectors, areas, prototypes, parts)
     return 0
 
 
@@ -171,11 +172,14 @@ def _learning_curve(items, vectors, areas, prototypes, parts) -> None:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.areas", description=__doc__)
     parser.add_argument("--model", default=None, help="embedding model (default: the configured one)")
+    parser.add_argument(
+        "--gold", type=Path, default=MEETING_GOLD, help="another folder annotated the same way"
+    )
     args = parser.parse_args(argv)
-    if not (MEETING_GOLD / "gold.jsonl").exists():
-        print(f"skipped: {MEETING_GOLD} not found")
+    if not (args.gold / "gold.jsonl").exists():
+        print(f"skipped: {args.gold} not found")
         return 0
-    return run(args.model or load_settings().embedding.model)
+    return run(args.model or load_settings().embedding.model, args.gold)
 
 
 if __name__ == "__main__":
