@@ -161,9 +161,7 @@ def assign_policy_areas(
 ) -> dict[str, list[AreaScore]]:
     model = settings.embedding.model
     areas = load_areas(settings.taxonomy)
-    assigned = assign_for_run(
-        ids, texts, vectors, areas, lambda phrases: embed_texts(phrases, model), corrections
-    )
+    assigned = assign_for_run(ids, texts, vectors, areas, model, corrections)
     primary = Counter(rows[0].area for rows in assigned.values())
     get_run_logger().info(
         "정책 분야 %d개 (담당자 지정 %d건 반영): %s",

@@ -15,6 +15,7 @@ A suggestion whose best score stays under `OTHER_THRESHOLD` goes to 기타, neve
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ OTHER_THRESHOLD = 2.2  # below this best score, nothing fits: 기타
 SECONDARY_MARGIN = 1.0  # a second area within this of the primary, with a keyword of its own
 STAFF_WEIGHT = 3.0  # a unanimous vote of the nearest corrected suggestions
 STAFF_NEIGHBOURS = 5
-NEIGHBOURHOOD = 20  # ... among the nearest this many of all suggestions
+NEIGHBOURHOOD = 10  # ... among the nearest this many of all suggestions
 STAFF_MIN_SIMILARITY = 0.78  # corrected suggestions less similar than this do not vote (e5 cosines)
 STAFF_SAME = 0.97  # a near-duplicate of a corrected suggestion takes its area
 
@@ -165,19 +166,29 @@ def assign_areas(
     return assigned
 
 
+@functools.lru_cache(maxsize=4)
+def model_prototypes(model: str, areas: tuple[PolicyArea, ...]) -> np.ndarray:
+    """The areas' prototypes under an embedding model, embedded once per process."""
+    from nlp.embedding import embed_texts
+
+    return area_prototypes(areas, lambda phrases: embed_texts(phrases, model))
+
+
 def assign_for_run(
     suggestion_ids: Sequence[str],
     texts: Sequence[str],
     vectors: np.ndarray,
     areas: Sequence[PolicyArea],
-    embed: Callable[[list[str]], np.ndarray],
+    model: str,
     corrections: Mapping[str, str],
 ) -> dict[str, list[AreaScore]]:
-    """Areas of every current suggestion for one pipeline run: staff corrections are replayed (a
-    corrected suggestion keeps the area staff gave it) and teach the assignment of the others."""
+    """Areas of every current suggestion for one pipeline run (`vectors` by `model`): staff corrections
+    are replayed (a corrected suggestion keeps the area staff gave it) and teach the others."""
     if not suggestion_ids:
         return {}
-    prototypes = area_prototypes(areas, embed) if areas else np.zeros((0, vectors.shape[1]), np.float32)
+    prototypes = (
+        model_prototypes(model, tuple(areas)) if areas else np.zeros((0, vectors.shape[1]), np.float32)
+    )
     position = {sid: k for k, sid in enumerate(suggestion_ids)}
     corrected = [(position[sid], area) for sid, area in sorted(corrections.items()) if sid in position]
     staff = (

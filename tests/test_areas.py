@@ -94,9 +94,9 @@ def test_corrections_are_replayed_and_teach_their_near_duplicates(model) -> None
     ]
     ids = ["a", "b", "c"]
     vectors = model["embed"](texts)
-    before = assign_for_run(ids, texts, vectors, model["areas"], model["embed"], {})
+    before = assign_for_run(ids, texts, vectors, model["areas"], model["name"], {})
     assert before["a"][0].area != "에너지·원자재·비용"
-    after = assign_for_run(ids, texts, vectors, model["areas"], model["embed"], {"a": "에너지·원자재·비용"})
+    after = assign_for_run(ids, texts, vectors, model["areas"], model["name"], {"a": "에너지·원자재·비용"})
     assert [(s.area, s.score) for s in after["a"]] == [("에너지·원자재·비용", 1.0)]  # replayed as set
     assert after["b"][0].area == "에너지·원자재·비용"  # learned from it
     assert after["c"][0].area == before["c"][0].area == "판로·수출·글로벌"  # far away: unchanged
