@@ -10,10 +10,9 @@ fieldvoice area set SUGGESTION "분야"         file a suggestion under another 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from fieldvoice.theme_commands import default_actor
+from fieldvoice.theme_commands import default_actor, refused
 
 
 def add_area_commands(commands: argparse._SubParsersAction) -> None:
@@ -36,12 +35,7 @@ def add_area_commands(commands: argparse._SubParsersAction) -> None:
 def run_area_command(args: argparse.Namespace, db_path: Path, taxonomy: Path) -> int:
     from nlp.areas import OTHER_AREA, load_areas
     from nlp.curation import CurationError
-    from warehouse.connection import (
-        WarehouseMissing,
-        WarehouseUnavailable,
-        open_for_reading,
-        open_for_writing,
-    )
+    from warehouse.connection import WarehouseUnavailable, open_for_reading, open_for_writing
 
     try:
         if args.action == "list":
@@ -73,18 +67,5 @@ def run_area_command(args: argparse.Namespace, db_path: Path, taxonomy: Path) ->
             "다음 파이프라인 실행부터 다른 건의의 분야 배정에도 쓰입니다."
         )
         return 0
-    except CurationError as exc:
-        print(f"fieldvoice: {exc}", file=sys.stderr)
-        return 2
-    except WarehouseMissing:
-        print(
-            f"fieldvoice: 데이터베이스 {db_path}가 아직 없습니다: 먼저 `fieldvoice pipeline`을 실행하세요",
-            file=sys.stderr,
-        )
-        return 2
-    except WarehouseUnavailable as exc:
-        print(
-            f"fieldvoice: 다른 작업(파이프라인 실행)이 데이터베이스를 쓰고 있습니다. 잠시 후 다시 시도하세요. ({exc})",
-            file=sys.stderr,
-        )
-        return 2
+    except (CurationError, WarehouseUnavailable) as exc:  # refused, or the warehouse is missing or busy
+        return refused(exc, db_path)

@@ -52,12 +52,7 @@ def add_theme_commands(commands: argparse._SubParsersAction) -> None:
 
 def run_theme_command(args: argparse.Namespace, db_path: Path) -> int:
     from nlp.curation import Curation, CurationError
-    from warehouse.connection import (
-        WarehouseMissing,
-        WarehouseUnavailable,
-        open_for_reading,
-        open_for_writing,
-    )
+    from warehouse.connection import WarehouseUnavailable, open_for_reading, open_for_writing
 
     try:
         if args.action in ("list", "history"):
@@ -78,21 +73,27 @@ def run_theme_command(args: argparse.Namespace, db_path: Path) -> int:
             run_id = curate(con, curation, actor, args.note)
         print(f"반영했습니다 (실행 #{run_id}). `fieldvoice theme history`에서 기록을 볼 수 있습니다.")
         return 0
-    except CurationError as exc:
-        print(f"fieldvoice: {exc}", file=sys.stderr)
-        return 2
-    except WarehouseMissing:
-        print(
-            f"fieldvoice: 데이터베이스 {db_path}가 아직 없습니다: 먼저 `fieldvoice pipeline`을 실행하세요",
-            file=sys.stderr,
+    except (CurationError, WarehouseUnavailable) as exc:  # refused, or the warehouse is missing or busy
+        return refused(exc, db_path)
+
+
+def refused(exc: Exception, db_path: Path) -> int:
+    """Say in Korean why a staff command did not apply (exit code 2); anything else is a real error."""
+    from nlp.curation import CurationError
+    from warehouse.connection import WarehouseMissing, WarehouseUnavailable
+
+    if isinstance(exc, CurationError):
+        message = str(exc)
+    elif isinstance(exc, WarehouseMissing):
+        message = f"데이터베이스 {db_path}가 아직 없습니다: 먼저 `fieldvoice pipeline`을 실행하세요"
+    elif isinstance(exc, WarehouseUnavailable):
+        message = (
+            f"다른 작업(파이프라인 실행)이 데이터베이스를 쓰고 있습니다. 잠시 후 다시 시도하세요. ({exc})"
         )
-        return 2
-    except WarehouseUnavailable as exc:
-        print(
-            f"fieldvoice: 다른 작업(파이프라인 실행)이 데이터베이스를 쓰고 있습니다. 잠시 후 다시 시도하세요. ({exc})",
-            file=sys.stderr,
-        )
-        return 2
+    else:
+        raise exc
+    print(f"fieldvoice: {message}", file=sys.stderr)
+    return 2
 
 
 def _print_list(con, include_hidden: bool) -> None:

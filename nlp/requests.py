@@ -51,6 +51,7 @@ _GENERIC_NOUNS = frozenset(
     """
     적극 적극적 발굴 애로점 지원 관심 배려 협조 노력 의지 대책 정책 방안 협력 소통 도움 지원책 마련 강구 검토 해결 정부 차원 다양 과감 실질 실질적 특단 종합 종합대책
     조치 역할 개선 당부 뒷받침 필요 필요성 위하 강화 확대 현안 과제 현안과제 사항 애로 애로사항 의견 건의 건의사항 요청 어려움 홍보 집중 집중적
+    시급 절실 중요 엄격
     """.split()  # noqa: SIM905 (a word list staff can read and extend)
 )
 # Words without which no sentence can frame a request: lines without any are never analysed.
@@ -431,7 +432,9 @@ def _list_named_for_purpose(
             )
         )
         # "인식개선, 인재양성, 판로지원 등 보다 세심하고 촘촘한 지원이 필요하다"
-        or bool(tail_nouns and tail_nouns[-1].form in _SUPPORT_NOUNS and ends_in_measure(tokens[last - 4 : last]))
+        or bool(
+            tail_nouns and tail_nouns[-1].form in _SUPPORT_NOUNS and ends_in_measure(tokens[last - 4 : last])
+        )
     )
     if not generic_tail:
         return None
@@ -533,7 +536,9 @@ def _with_start(
     ]
     # in a list, a soft boundary inside the last item ("… 아이들을 키우면서 … 환경조성") is not the start
     candidates = [
-        p for p in soft if not is_list or not any(s < p for s in separators) or any(s >= p for s in separators)
+        p
+        for p in soft
+        if not is_list or not any(s < p for s in separators) or any(s >= p for s in separators)
     ] + [hard]  # nearest first
     start = candidates[0]
     if start in purposes and not _is_concrete(text, tokens, start, end):
