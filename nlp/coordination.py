@@ -25,6 +25,7 @@ MEASURE_HEADS = frozenset(
     시정 억제 배출 정상화 연계 협상 특례 교육 지급 보상 대책 방안 제도 감시 반영 변경 상환 조달
     문제 예방 관리 참여 협력 보완 검토 재검토 지속 확산 유치 촉진 안정 점검 현실화 간소화 고도화
     협조 평가 승격 단속 채용 고용 실현 이행 안착 정착 설정 배정 확립 유지 보고 규정 공포 확정 감면 제한
+    배치 부여 정비 제도화 의무화 상시화
     """.split()  # noqa: SIM905
 )
 # Action nouns that read as targets inside one measure when coordinated ("데이터 수집 및 …").

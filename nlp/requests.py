@@ -244,6 +244,8 @@ def _frames(tokens: list[Token]) -> list[int]:
             frames.append(i)  # "… 선제적인 조치가 필요하다는 건의", "… 해달라는 의견"
         elif _named_as_asked(tokens, i):
             frames.append(i)  # "어촌계의 현안사항인 A, B, C 등 건의사항과 … 의견을 수렴했다"
+        elif _wished(tokens, i):
+            frames.append(i)  # "…받도록 했으면 한다", "…혜택이 있었으면 좋겠다"
         elif _listed_as_asked(tokens, i):
             frames.append(i)  # "주요 내용으로는 A, B 등이 있었다"
     return frames
@@ -253,11 +255,26 @@ _ASKED_NOUNS = frozenset({"건의사항", "건의", "요청사항", "요구사�
 
 
 def _named_as_asked(tokens: list[Token], i: int) -> bool:
+    """'A, B 등 건의사항', 'A, B 등 다양한 건의 사항이 쏟아졌다'."""
     if tokens[i].form not in _ASKED_NOUNS or i < 1:
         return False
-    before = tokens[i - 1]
-    return (before.tag == "NNB" and before.form == "등") or (
-        before.tag == "JKG" and i >= 2 and tokens[i - 2].form == "등"
+    j = i - 1
+    while (
+        j >= 0 and i - j <= 4 and (tokens[j].tag in ("JKG", "ETM", "XSA", "MM") or tokens[j].form == "다양")
+    ):
+        j -= 1
+    return j >= 0 and tokens[j].tag == "NNB" and tokens[j].form == "등"
+
+
+def _wished(tokens: list[Token], i: int) -> bool:
+    following = tokens[i + 1] if i + 1 < len(tokens) else None
+    return (
+        tokens[i].tag == "EC"
+        and tokens[i].form in ("으면", "면")
+        and i > 0
+        and tokens[i - 1].tag == "EP"
+        and following is not None
+        and following.form in ("좋", "하")
     )
 
 
@@ -379,6 +396,9 @@ def _object_region(text: str, tokens: list[Token], frame: int, floor: int) -> tu
             continue
         if token.form == "있" and i >= 2 and tokens[i - 1].form == "수" and tokens[i - 2].tag == "ETM":
             i -= 3  # "… 될 수 있도록 요청했다"
+            continue
+        if token.form == "있" and i >= 1 and tokens[i - 1].tag == "JKS":
+            i -= 2  # "… 혜택이 있었으면 좋겠다": what should exist is asked for
             continue
         break
     if i < 0:

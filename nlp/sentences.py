@@ -62,7 +62,8 @@ def sentences_of(text: str, only_if: re.Pattern[str] | None = None) -> list[Sent
         # a line break inside a unit is a wrapped line, not a sentence end: Kiwi sees a space there
         for sent in kiwi.split_into_sents(unit.replace("\n", " "), return_tokens=True):
             tokens = tuple(
-                Token(t.form, t.tag, unit_start + t.start, unit_start + t.start + t.len) for t in sent.tokens
+                Token(t.form, _plain(t.tag), unit_start + t.start, unit_start + t.start + t.len)
+                for t in sent.tokens
             )
             start, end = unit_start + sent.start, unit_start + sent.end
             while start < end and text[start].isspace():
@@ -77,7 +78,8 @@ def sentences_of(text: str, only_if: re.Pattern[str] | None = None) -> list[Sent
 def tokenize(text: str, offset: int = 0) -> tuple[Token, ...]:
     """Morphemes of a short text, offsets shifted by `offset`."""
     return tuple(
-        Token(t.form, t.tag, offset + t.start, offset + t.start + t.len) for t in _kiwi().tokenize(text)
+        Token(t.form, _plain(t.tag), offset + t.start, offset + t.start + t.len)
+        for t in _kiwi().tokenize(text)
     )
 
 
@@ -132,3 +134,8 @@ def _bounded(offset: int, unit: str) -> Iterator[tuple[int, str]]:
 def _cut(offset: int, piece: str) -> Iterator[tuple[int, str]]:
     for i in range(0, len(piece), _MAX_UNIT_CHARS):
         yield offset + i, piece[i : i + _MAX_UNIT_CHARS]
+
+
+def _plain(tag: str) -> str:
+    """'VV-R' (a regular verb) -> 'VV': the rules look at the part of speech only."""
+    return tag.split("-", 1)[0]
