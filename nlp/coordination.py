@@ -100,12 +100,15 @@ def split_conjuncts(text: str, tokens: list[Token], start: int, end: int, is_lis
         elif token.tag == "EC" and token.form in ("고", "거나") and i > 0 and inside[i - 1].tag == "XSV":
             if any(t.tag == "JKO" for t in left) and i + 1 < len(inside) and ends_in_measure(left):
                 cuts.append((inside[i - 1].start, token.end))
-        elif token.tag == "EC" and token.form in ("고", "거나") and i > 0 and inside[i - 1].tag == "VV":
-            # "온누리 상품권 환급행사장을 늘리고 예산도 확대해 줄 것": two requested actions
-            if any(t.tag == "JKO" for t in left) and i + 1 < len(inside):
-                cuts.append((token.start, token.end))
-        elif token.tag == "NNB" and token.form == "외" and i + 1 < len(inside):
-            cuts.append((token.start, token.end))
+        elif (
+            token.tag == "EC"
+            and token.form in ("고", "거나")
+            and i > 0
+            and inside[i - 1].tag == "VV"
+            and any(t.tag == "JKO" for t in left)
+            and i + 1 < len(inside)
+        ):
+            cuts.append((token.start, token.end))  # "환급행사장을 늘리고 예산도 확대해 줄 것": two actions
     pieces: list[Conjunct] = []
     cursor = start
     for left_end, right_start in cuts:

@@ -375,7 +375,11 @@ def _object_region(text: str, tokens: list[Token], frame: int, floor: int) -> tu
             if end is None:
                 return None
             return _with_start(text, tokens, end, floor, is_list=True)
-        if token.tag in _FRAMING_TAGS or token.form in _FRAMING_NOUNS or token.form in NEED_WORDS | {"바라"}:
+        if (
+            token.tag in _FRAMING_TAGS
+            or token.form in _FRAMING_NOUNS
+            or token.form in NEED_WORDS | {"바라", "중요", "중요하"}
+        ):
             i -= 1
             continue
         if token.tag == "JKS" and (

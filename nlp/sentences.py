@@ -21,7 +21,8 @@ from functools import lru_cache
 # Kiwi is fast (~10 ms per press release) but must not meet a pathological single "sentence":
 # longer units are first cut at sentence punctuation, then at this length.
 _MAX_UNIT_CHARS = 3000
-_MARKER = re.compile(r"(?:[▲△▴◇◆○●□■•\-–*▶]|\d{1,2}[.)]|[①-⑳]|<>)")
+# (old newspapers' inline "<>" bullets wrap onto new lines: they do not start a line of their own)
+_MARKER = re.compile(r"(?:[▲△▴◇◆○●□■•\-–*▶]|\d{1,2}[.)]|[①-⑳])")
 _TERMINAL = re.compile(r"[.!?。”\"’')\]>]\s*$|[다요음함됨임]\s*$")
 
 
