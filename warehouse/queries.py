@@ -183,8 +183,6 @@ def area_correction_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ).df()
 
 
-
-
 def warehouse_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     """Counts and the last completed run, for the explorer's header."""
     row = con.execute(
@@ -289,12 +287,13 @@ def rejected_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 _SUGGESTION_ROWS = f"""
     SELECT s.suggestion_id, s.text, s.speaker, s.organisation, s.raised_on, s.nouns,
            s.tour_id, tr.tour_name, tr.company, tr.industry, tr.region, tr.tour_date,
-           st.theme_id, t.label AS theme, d.path AS document
+           st.theme_id, t.label AS theme, d.path AS document, pa.area
     FROM suggestions s
     JOIN documents d ON d.content_hash = s.document_hash AND d.superseded_by IS NULL
     LEFT JOIN tours tr ON tr.tour_id = s.tour_id
     LEFT JOIN suggestion_themes st ON st.suggestion_id = s.suggestion_id AND st.run_id = {_LATEST_THEMES_RUN}
     LEFT JOIN themes t ON t.run_id = st.run_id AND t.theme_id = st.theme_id
+    LEFT JOIN ({_CURRENT_AREAS}) pa ON pa.suggestion_id = s.suggestion_id AND pa.rank = 1
 """
 
 
