@@ -31,31 +31,11 @@ from nlp.extraction import extract_tours_and_suggestions
 from nlp.metadata import extract_tour_metadata
 from nlp.readers import read_document
 from nlp.records import ParsedDocument
+from nlp.splitting import bigram_dice as dice
 from nlp.splitting import split_into_suggestions
 
 MEETING_GOLD = SHARED_BENCH / "meeting_gold_dev"
 MATCH_THRESHOLD = 0.5
-
-
-def bigrams(text: str) -> list[str]:
-    squeezed = "".join(text.split())
-    return [squeezed[i : i + 2] for i in range(len(squeezed) - 1)] or ([squeezed] if squeezed else [])
-
-
-def dice(left: str, right: str) -> float:
-    """Character-bigram Dice similarity on whitespace-free text (multiset overlap)."""
-    a, b = bigrams(left), bigrams(right)
-    if not a or not b:
-        return 0.0
-    counts: dict[str, int] = defaultdict(int)
-    for gram in a:
-        counts[gram] += 1
-    common = 0
-    for gram in b:
-        if counts[gram] > 0:
-            counts[gram] -= 1
-            common += 1
-    return 2 * common / (len(a) + len(b))
 
 
 def match(predicted: list[str], gold: list[list[str]]) -> list[tuple[int, int, float]]:
@@ -304,10 +284,8 @@ def main(argv: list[str]) -> int:
         print(f"skipped: {args.gold} not found")
         return 0
     # warm up once so the first document does not carry the tagger's load time
-    split_into_suggestions(
-        read_as_user_file(next((args.gold / "docs").glob("*.txt"))),
-        extract_tour_metadata(read_as_user_file(next((args.gold / "docs").glob("*.txt")))),
-    )
+    first = read_as_user_file(next((args.gold / "docs").glob("*.txt")))
+    split_into_suggestions(first, extract_tour_metadata(first))
     results, tours = evaluate(args.gold)
     if args.gold != MEETING_GOLD:  # another annotated folder: no part of it is kept aside
         results = [replace(r, kept_aside=False) for r in results]

@@ -194,10 +194,7 @@ def _vectors(
     cached = load_cached_vectors(db_path, model, sorted(set(hashes)))
     missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}.items())
     fresh = embed([t for _, t in missing], model, settings.embedding.batch_size)
-    output.new_embeddings = {
-        **output.new_embeddings,
-        **{h: v for (h, _), v in zip(missing, fresh, strict=True)},
-    }
+    output.new_embeddings = {h: v for (h, _), v in zip(missing, fresh, strict=True)}
     vectors = {**cached, **output.new_embeddings}
     return np.stack([vectors[h] for h in hashes]) if hashes else np.zeros((0, 1), np.float32)
 

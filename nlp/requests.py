@@ -85,7 +85,7 @@ class Turn:
     is_official: bool
 
 
-def find_requests(text: str, turns: list[Turn] | None = None, skip_until: int = 0) -> list[FoundRequest]:
+def find_requests(text: str, turns: list[Turn] | None = None) -> list[FoundRequest]:
     """Every request in `text` outside headlines, captions and officials' own words."""
     found: list[FoundRequest] = []
     speaker_before: tuple[str | None, bool] = (None, False)
@@ -94,7 +94,7 @@ def find_requests(text: str, turns: list[Turn] | None = None, skip_until: int = 
     turns = turns or []
     starts = [t.said_start for t in turns]
     for sentence in sentences_of(text, only_if=_MAY_ASK):
-        if sentence.end <= max(headline_end, skip_until) or _CAPTION.search(sentence.text):
+        if sentence.end <= headline_end or _CAPTION.search(sentence.text):
             continue
         turn = turn_at(turns, starts, sentence.start, sentence.end)
         bullet = re.search(rf"[{BULLETS}]|{ANGLE_BULLET}", sentence.text)
@@ -150,7 +150,7 @@ def _requests_in_sentence(
     def who(position: int) -> tuple[str | None, bool]:
         if turn is not None:
             return fallback
-        return main_subject(sentence, position, closest=True) or fallback
+        return main_subject(sentence, position) or fallback
 
     bullet = re.search(rf"[{BULLETS}]|{ANGLE_BULLET}", sentence.text)
     if bullet:
@@ -335,7 +335,6 @@ _FRAMING_TAGS = frozenset(
 _FRAMING_NOUNS = frozenset(
     {"것", "수", "건의", "요청", "의견", "요구", "필요", "필요성", "성", "정부", "주문"}
 )
-_STOP_SUBJECT_TAGS = frozenset({"JKS", "JX"})
 _BOUNDARY_ENDINGS = frozenset(
     {"다면서", "라면서", "므로", "으므로", "는데도", "다며", "라며", "지만", "면서", "으면서"}
 ) | frozenset(
@@ -623,12 +622,19 @@ def _boundary(before: list[Token], k: int, is_list: bool) -> str | None:
     return None
 
 
+def _leading_topic(inside: list[Token]) -> int | None:
+    """Index of a topic particle that only a noun phrase precedes ("대형기저수협은 …"): a speaker named
+    at the head of a list, not part of the request."""
+    topic = next((k for k, t in enumerate(inside[:4]) if t.tag == "JX" and t.form in ("은", "는")), None)
+    if topic is None or not all(t.tag in ("NNG", "NNP", "XSN", "SL") for t in inside[:topic]):
+        return None
+    return topic
+
+
 def _topic_at_start(text: str, tokens: list[Token], start: int, end: int) -> str | None:
     inside = [t for t in tokens if t.start >= start and t.end <= end]
-    topic = next((k for k, t in enumerate(inside[:4]) if t.tag == "JX" and t.form in ("은", "는")), None)
-    if topic is None or topic == 0 or not all(t.tag in ("NNG", "NNP", "XSN", "SL") for t in inside[:topic]):
-        return None
-    return text[inside[0].start : inside[topic - 1].end]
+    topic = _leading_topic(inside)
+    return text[inside[0].start : inside[topic - 1].end] if topic else None
 
 
 def _continued_list(tokens: list[Token], topic: int) -> bool:
@@ -788,23 +794,6 @@ def _asked_by_others(text: str, sentence: Sentence, tokens: list[Token]) -> Iter
 # --- spans ----------------------------------------------------------------------------------------------
 
 _LEAD_PHRASE = re.compile(r"(?:이|그) ?밖에(?:도)? |이외에(?:도)? |이와 함께 |이러한 |이런 |이 같은 ")
-_TRAILING_WORDS = frozenset(
-    {
-        "등",
-        "건의",
-        "요청",
-        "제안",
-        "촉구",
-        "필요성",
-        "필요",
-        "성",
-        "시급하",
-        "절실하",
-        "필요하",
-        "시급",
-        "절실",
-    }
-)
 _TRAILING_FRAMING = re.compile(r"(?:\s*(?:등|건의|요청|제안|촉구|의견|문제는)?['’”\"]?\s*)$")
 _LEADING_JUNK = " \t\n,，、;:·-–—'\"“”‘’"
 _TRAILING_JUNK = ' \t\n,，、;:·-–—"“”'
@@ -819,11 +808,11 @@ def _clean(text: str, tokens: list[Token], start: int, end: int) -> tuple[int, i
         while end > start and text[end - 1] in _TRAILING_JUNK:
             end -= 1
         inside = [t for t in tokens if t.start >= start and t.end <= end]
-        topic = next((k for k, t in enumerate(inside[:4]) if t.tag == "JX" and t.form in ("은", "는")), None)
+        topic = _leading_topic(inside)
         lead = _LEAD_PHRASE.match(text, start, end)
         if lead:
             start = lead.end()
-        elif topic is not None and all(t.tag in ("NNG", "NNP", "XSN", "SL") for t in inside[:topic]):
+        elif topic is not None:
             start = inside[topic].end  # "대형기저수협은 고유가에 대응한 …": the speaker is not the request
         elif (inside and inside[0].form in _LEAD_WORDS) or (
             inside and inside[0].tag in ("MAJ", "MM", "JC", "JKB", "JX")

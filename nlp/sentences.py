@@ -41,9 +41,6 @@ class Sentence:
     text: str
     tokens: tuple[Token, ...]
 
-    def tokens_between(self, start: int, end: int) -> list[Token]:
-        return [t for t in self.tokens if t.start >= start and t.end <= end]
-
 
 @lru_cache(maxsize=1)
 def _kiwi():

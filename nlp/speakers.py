@@ -115,16 +115,14 @@ def body_as_subject(tokens: list[Token], k: int) -> bool:
     )
 
 
-def main_subject(
-    sentence: Sentence, before: int | None = None, closest: bool = False
-) -> tuple[str | None, bool] | None:
-    """The sentence's first topic or subject (before `before`), or with `closest` the last topic
-    ("…은/는") before it: in "최부총리는 … 기업들이 … 자제해 달라고 당부했다" the speaker is the topic."""
+def main_subject(sentence: Sentence, before: int | None = None) -> tuple[str | None, bool] | None:
+    """(speaker, is_official) of the last topic ("…은/는") before `before`, else of the first subject:
+    in "최부총리는 … 기업들이 … 자제해 달라고 당부했다" the speaker is the topic."""
     topics = topics_of(sentence, before)
     if not topics:
         return None
     marked = [t for t in topics if t[2] == "JX"]
-    speaker, official, _, _ = marked[-1] if closest and marked else topics[0]
+    speaker, official, _, _ = marked[-1] if marked else topics[0]
     return speaker, official
 
 

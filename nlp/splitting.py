@@ -140,11 +140,10 @@ def _without_restatements(text: str, found: list[_Found]) -> list[_Found]:
         if any(item.start < k.end and k.start < item.end for k in kept[max(0, at - 1) : at + 1]):
             continue
         if item.rank < _FORM_RANK:  # a form row or a 건의사항 item is never a restatement
-            squeezed = "".join(text[item.start : item.end].split())
             low = bisect.bisect_left(starts, item.start - _RESTATEMENT_REACH)
             high = bisect.bisect_right(starts, item.start + _RESTATEMENT_REACH)
             if any(
-                _bigram_dice(squeezed, "".join(text[k.start : k.end].split())) >= 0.7
+                bigram_dice(text[item.start : item.end], text[k.start : k.end]) >= 0.7
                 for k in kept[low:high]
                 if not (item.in_turn and k.in_turn and item.speaker != k.speaker)  # two people, two asks
             ):
@@ -154,11 +153,19 @@ def _without_restatements(text: str, found: list[_Found]) -> list[_Found]:
     return kept
 
 
-def _bigram_dice(left: str, right: str) -> float:
-    a = Counter(left[i : i + 2] for i in range(len(left) - 1))
-    b = Counter(right[i : i + 2] for i in range(len(right) - 1))
+def bigram_dice(left: str, right: str) -> float:
+    """Dice similarity of character bigrams on whitespace-free text (SPLITTING_GUIDE.md's matching
+    measure; here it finds restatements)."""
+    a, b = _bigrams(left), _bigrams(right)
     total = sum(a.values()) + sum(b.values())
-    return 2 * sum((a & b).values()) / total if total else 0.0
+    return 2 * sum((a & b).values()) / total if a and b else 0.0
+
+
+def _bigrams(text: str) -> Counter[str]:
+    squeezed = "".join(text.split())
+    return Counter(
+        [squeezed[i : i + 2] for i in range(len(squeezed) - 1)] or ([squeezed] if squeezed else [])
+    )
 
 
 def _form_rows(rows: tuple[TableRow, ...]) -> Iterator[_Found]:
