@@ -106,7 +106,14 @@ def run(
         watch.stages.update(shared.stages)
         vectors = watch.time("embed", embed_texts, texts, model, settings.embedding.batch_size)
         theme_set = watch.time(
-            "theme", build_theme_set, ids, vectors, nouns, settings.clustering, settings.taxonomy
+            "theme",
+            build_theme_set,
+            ids,
+            vectors,
+            nouns,
+            texts,
+            settings.clustering,
+            embed=lambda phrases, model=model: embed_texts(phrases, model),
         )
         themes = theme_set.themes
         theme_of = {sid: t.theme_id for t in themes for sid in t.member_ids}
@@ -165,7 +172,7 @@ def run(
         if base_names:
             print(f"{base_name} top topics: " + " | ".join(base_names[:5]))
         if stability:
-            _print_stability(ids, vectors, nouns, settings, model, results)
+            _print_stability(ids, vectors, nouns, texts, settings, model, results)
     return results
 
 
@@ -187,10 +194,10 @@ def _print_top_themes(themes, ids: list[str], labels: list[str], top: int = 10) 
         print(f"  {t.size:>5}  {t.label:<30} {majority} ({share:.0%})")
 
 
-def _print_stability(ids, vectors, nouns, settings, model: str, results: list[dict]) -> None:
+def _print_stability(ids, vectors, nouns, texts, settings, model: str, results: list[dict]) -> None:
     print(f"\ntheme identity after adding 10% new texts ({model}):")
     print(f"{'run':<14}{'old kept':>10}{'new placed':>12}{'new themes':>12}{'seconds':>9}")
-    for r in growth_stability(ids, vectors, nouns, settings.clustering, settings.taxonomy):
+    for r in growth_stability(ids, vectors, nouns, texts, settings.clustering):
         print(f"{r.mode:<14}{r.kept:>10.1%}{r.placed:>12.1%}{r.new_themes:>12}{r.seconds:>9.1f}")
         results.append(
             {

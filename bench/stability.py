@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -33,8 +32,8 @@ def growth_stability(
     ids: list[str],
     vectors: np.ndarray,
     nouns: list[list[str]],
+    texts: list[str],
     settings: ClusteringSettings,
-    taxonomy: Path,
     added: float = 0.1,
     seed: int = 7,
 ) -> list[StabilityResult]:
@@ -43,7 +42,11 @@ def growth_stability(
     first_rows = sorted(order[int(len(ids) * added) :])
     new_ids = {ids[i] for i in order[: int(len(ids) * added)]}
     first = build_theme_set(
-        [ids[i] for i in first_rows], vectors[first_rows], [nouns[i] for i in first_rows], settings, taxonomy
+        [ids[i] for i in first_rows],
+        vectors[first_rows],
+        [nouns[i] for i in first_rows],
+        [texts[i] for i in first_rows],
+        settings,
     )
     before = {sid: t.theme_id for t in first.themes for sid in t.member_ids}
     previous = PreviousThemes(
@@ -54,7 +57,7 @@ def growth_stability(
     results = []
     for mode, incremental in (("incremental", True), ("recluster", False)):
         start = time.perf_counter()
-        grown = build_theme_set(ids, vectors, nouns, settings, taxonomy, previous, incremental=incremental)
+        grown = build_theme_set(ids, vectors, nouns, texts, settings, previous, incremental=incremental)
         seconds = time.perf_counter() - start
         after = {sid: t.theme_id for t in grown.themes for sid in t.member_ids}
         placed = sum(after[sid] != NOISE for sid in new_ids) / max(1, len(new_ids))

@@ -17,8 +17,6 @@ import os
 import sys
 from pathlib import Path
 
-_SOURCE_NAMES = {"keywords": "키워드", "taxonomy": "분류표", "staff": "담당자"}
-
 
 def default_actor() -> str:
     return os.environ.get("FIELDVOICE_USER") or getpass.getuser()
@@ -97,11 +95,12 @@ def refused(exc: Exception, db_path: Path) -> int:
 
 
 def _print_list(con, include_hidden: bool) -> None:
+    from nlp.labelling import LABEL_SOURCE_NAMES
     from warehouse.queries import theme_overview
 
     for row in theme_overview(con, include_hidden=include_hidden).itertuples():
         flags = " [숨김]" if row.is_hidden else ""
-        source = "" if row.is_unassigned else f" ({_SOURCE_NAMES.get(row.label_source, row.label_source)})"
+        source = "" if row.is_unassigned else f" ({LABEL_SOURCE_NAMES.get(row.label_source, row.label_source)})"
         print(f"{row.theme_id}\t{row.size}\t{row.label}{source}{flags}")
 
 

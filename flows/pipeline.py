@@ -125,6 +125,7 @@ def theme(
     ids: list[str],
     vectors: np.ndarray,
     nouns: list[list[str]],
+    texts: list[str],
     settings: Settings,
     state: WarehouseState,
     incremental: bool,
@@ -133,11 +134,12 @@ def theme(
         ids,
         vectors,
         nouns,
+        texts,
         settings.clustering,
-        settings.taxonomy,
         previous=state.previous_themes,
         curations=state.curations,
         incremental=incremental,
+        embed=lambda phrases: embed_texts(phrases, settings.embedding.model),
     )
     themes = theme_set.themes
     unassigned = sum(t.size for t in themes if t.is_unassigned)
@@ -269,7 +271,7 @@ def _run(
     if fingerprint != state.fingerprint or recluster:
         matrix = _vectors(db_path, hashes, texts, settings, output)
         incremental = not recluster and state.settings_fingerprint == same_settings
-        theme_set = theme(ids, matrix, nouns, settings, state, incremental)
+        theme_set = theme(ids, matrix, nouns, texts, settings, state, incremental)
         output.themes, output.theme_links, output.theming_mode = (
             theme_set.themes,
             theme_set.links,

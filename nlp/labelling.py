@@ -1,48 +1,36 @@
-"""Readable Korean labels for themes: class-based TF-IDF over nouns, then the taxonomy's names.
+"""Theme names and keywords: staff names first, then noun phrases from the themes' own text.
 
-c-TF-IDF (as in BERTopic) treats all suggestions of a theme as one document: a noun scores
-high when it is frequent in this theme and rare across themes. The top nouns become the
-theme's keywords and, joined, its label; a theme whose suggestions mostly mention one
-taxonomy entry's keywords takes that entry's name instead. Labels are unique.
+A theme's name is a noun phrase its suggestions contain, chosen for being central to it and
+distinct from its neighbours (`nlp.theme_names`); its keywords are the nouns that class-based
+TF-IDF (as in BERTopic) ranks highest: frequent in this theme, rare across themes. A name, once
+given, stays with its theme id on later runs; staff names always win; no two themes share a name.
+(A theme's policy area is not decided here: it is the area most of its members belong to.)
 """
 
 from __future__ import annotations
 
 import math
-import re
-import tomllib
 from collections import Counter
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 
 from nlp.clustering import NOISE
 from nlp.records import Theme
+from nlp.theme_names import Embed, name_themes
 
 UNASSIGNED_LABEL = "미분류"
-TAXONOMY_MIN_COVERAGE = 0.5
 KEYWORDS_PER_THEME = 8
-LABEL_WORDS = 3
-MAX_LABEL_WORDS = 6
-HANGUL = re.compile("[가-힣]")
+MAX_LABEL_WORDS = 6  # a theme's name, found or given by staff, is a short phrase
 REPRESENTATIVES = 3
-
-
-@dataclass(frozen=True)
-class TaxonomyEntry:
-    name: str
-    keywords: frozenset[str]
-
-
-def load_taxonomy(path: Path) -> list[TaxonomyEntry]:
-    """Entries of the editable taxonomy file (none when the file is absent)."""
-    if not path.exists():
-        return []
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
-    return [TaxonomyEntry(t["name"], frozenset(t.get("keywords", []))) for t in data.get("theme", [])]
+# where a name came from, as staff read it (warehouses before version 4 hold "keywords"/"taxonomy")
+LABEL_SOURCE_NAMES = {
+    "phrase": "자동(문구)",
+    "staff": "담당자",
+    "keywords": "자동(키워드)",
+    "taxonomy": "분류표",
+}
+KEPT_SOURCES = ("staff", "phrase")  # earlier bag-of-noun ("keywords") and taxonomy names are renamed
 
 
 def class_tfidf(nouns_by_theme: dict[int, list[str]]) -> dict[int, list[tuple[str, float]]]:
@@ -65,17 +53,18 @@ def build_themes(
     labels: np.ndarray,
     nouns: list[list[str]],
     vectors: np.ndarray,
-    taxonomy: list[TaxonomyEntry],
+    texts: Sequence[str],
+    embed: Embed | None = None,
     kept_labels: Mapping[int, tuple[str, str]] | None = None,
     hidden: Collection[int] = (),
 ) -> list[Theme]:
-    """Themes with keywords, unique labels, taxonomy names and representative suggestions.
+    """Themes with keywords, unique names and representative suggestions.
 
     `labels` holds each suggestion's theme id (NOISE: 미분류, gathered into one theme with id -1
     so those suggestions stay visible). `kept_labels` maps theme ids to the (label, source) they
-    already carry: staff names first, then names from earlier runs, so a theme keeps its name;
-    a theme named from keywords earlier still takes a taxonomy name once it matches one. Themes
-    come largest first.
+    already carry: staff names first, then phrase names from earlier runs, so a theme keeps its
+    name; the other themes are named from their own text (`embed` scores the candidate phrases;
+    without it the most shared phrase wins). Themes come largest first.
     """
     members: dict[int, list[int]] = {}
     for index, label in enumerate(labels.tolist()):
@@ -83,37 +72,27 @@ def build_themes(
     clusters = sorted((c for c in members if c != NOISE), key=lambda c: (-len(members[c]), c))
     ranked = class_tfidf({c: [w for i in members[c] for w in nouns[i]] for c in clusters})
     kept = dict(kept_labels or {})
-    used: set[str] = set()
+    used: set[str] = {UNASSIGNED_LABEL}
     chosen: dict[int, tuple[str, str]] = {}
-    for source in ("staff", "taxonomy", "keywords"):
+    for source in KEPT_SOURCES:
         for cluster in clusters:
             label, label_source = kept.get(cluster, ("", ""))
-            if label_source == source and label not in used:
+            if label_source == source and label and label not in used and cluster not in chosen:
                 chosen[cluster] = (label, source)
                 used.add(label)
-    open_for_taxonomy = [c for c in clusters if chosen.get(c, ("", ""))[1] not in ("staff", "taxonomy")]
-    taken = {label for label, source in chosen.values() if source in ("staff", "taxonomy")}
-    names = _taxonomy_names(open_for_taxonomy, members, nouns, [t for t in taxonomy if t.name not in taken])
-    for cluster, name in names.items():
-        if name not in used:
-            used.discard(chosen.get(cluster, ("", ""))[0])
-            chosen[cluster] = (name, "taxonomy")
-            used.add(name)
+    unnamed = {c: members[c] for c in clusters if c not in chosen}
+    for cluster, name in name_themes(unnamed, texts, vectors, embed, used).items():
+        chosen[cluster] = (name, "phrase")
     themes = []
     for cluster in clusters:
-        keywords = tuple(w for w, _ in ranked[cluster][:KEYWORDS_PER_THEME])
-        if cluster not in chosen:
-            chosen[cluster] = (_keyword_label(keywords, used, cluster), "keywords")
-            used.add(chosen[cluster][0])
         label, source = chosen[cluster]
         themes.append(
             Theme(
                 theme_id=cluster,
                 label=label,
-                keywords=keywords,
+                keywords=tuple(w for w, _ in ranked[cluster][:KEYWORDS_PER_THEME]),
                 member_ids=tuple(suggestion_ids[i] for i in members[cluster]),
                 representative_ids=_representatives(members[cluster], vectors, suggestion_ids),
-                taxonomy_name=label if source == "taxonomy" else names.get(cluster),
                 label_source=source,
                 is_hidden=cluster in hidden,
             )
@@ -130,32 +109,6 @@ def build_themes(
             )
         )
     return themes
-
-
-def _taxonomy_names(
-    clusters: list[int], members: dict[int, list[int]], nouns: list[list[str]], taxonomy: list[TaxonomyEntry]
-) -> dict[int, str]:
-    """Greedy best match: the highest coverage pair first; each name and theme used once."""
-    pairs = []
-    for cluster in clusters:
-        noun_sets = [set(nouns[i]) for i in members[cluster]]
-        for entry in taxonomy:
-            coverage = sum(1 for s in noun_sets if s & entry.keywords) / len(noun_sets)
-            if coverage >= TAXONOMY_MIN_COVERAGE:
-                pairs.append((coverage, cluster, entry.name))
-    names: dict[int, str] = {}
-    for _, cluster, name in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
-        if cluster not in names and name not in names.values():
-            names[cluster] = name
-    return names
-
-
-def _keyword_label(keywords: tuple[str, ...], used: set[str], cluster: int) -> str:
-    """Three to six top nouns joined with " · ", Hangul nouns first, not already taken."""
-    words = sorted(keywords, key=lambda w: not HANGUL.search(w))  # stable: keeps c-TF-IDF order within each
-    candidates = [" · ".join(words[:n]) for n in range(min(LABEL_WORDS, len(words)), MAX_LABEL_WORDS + 1)]
-    candidates += [" · ".join(words[i : i + LABEL_WORDS]) for i in range(1, max(1, len(words) - 2))]
-    return next((c for c in candidates if c and c not in used), f"테마 {cluster}")
 
 
 def _representatives(indices: list[int], vectors: np.ndarray, ids: list[str]) -> tuple[str, ...]:

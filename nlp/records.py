@@ -103,7 +103,8 @@ class Theme:
     """A cluster of suggestions with a readable Korean label.
 
     `theme_id` persists across runs (see `nlp.identity`); `label_source` says where the label
-    came from: "keywords" (c-TF-IDF nouns), "taxonomy" (the taxonomy file) or "staff" (renamed).
+    came from: "phrase" (a noun phrase of its suggestions, `nlp.theme_names`) or "staff" (renamed).
+    Warehouses from before version 4 may still hold "keywords" and "taxonomy" names.
     """
 
     theme_id: int
@@ -111,9 +112,8 @@ class Theme:
     keywords: tuple[str, ...]
     member_ids: tuple[str, ...]
     representative_ids: tuple[str, ...]
-    taxonomy_name: str | None = None
     is_unassigned: bool = False
-    label_source: str = "keywords"
+    label_source: str = "phrase"
     is_hidden: bool = False
 
     @property

@@ -43,7 +43,8 @@ class Sentence:
 
 
 @lru_cache(maxsize=1)
-def _kiwi():
+def shared_kiwi():
+    """One Kiwi analyser per process (its model takes about a second to load)."""
     from kiwipiepy import Kiwi
 
     return Kiwi()
@@ -53,7 +54,7 @@ def sentences_of(text: str, only_if: re.Pattern[str] | None = None) -> list[Sent
     """The sentences of `text` in reading order; with `only_if`, only those of the lines (or wrapped
     paragraphs) where that pattern occurs, so a long document costs morphology only where it may pay."""
     found: list[Sentence] = []
-    kiwi = _kiwi()
+    kiwi = shared_kiwi()
     for unit_start, unit in _units(text):
         if only_if is not None and not only_if.search(unit):
             continue
@@ -77,7 +78,7 @@ def tokenize(text: str, offset: int = 0) -> tuple[Token, ...]:
     """Morphemes of a short text, offsets shifted by `offset`."""
     return tuple(
         Token(t.form, _plain(t.tag), offset + t.start, offset + t.start + t.len)
-        for t in _kiwi().tokenize(text)
+        for t in shared_kiwi().tokenize(text)
     )
 
 

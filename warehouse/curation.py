@@ -94,8 +94,8 @@ def _snapshot(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[int, Theme]:
     ).fetchall():
         members.setdefault(theme_id, []).append((sid, rank))
     themes = {}
-    for theme_id, label, keywords, taxonomy_name, unassigned, source, hidden in con.execute(
-        "SELECT theme_id, label, keywords, taxonomy_name, is_unassigned, label_source, is_hidden "
+    for theme_id, label, keywords, unassigned, source, hidden in con.execute(
+        "SELECT theme_id, label, keywords, is_unassigned, label_source, is_hidden "
         "FROM themes WHERE run_id = ?",
         [run_id],
     ).fetchall():
@@ -106,9 +106,8 @@ def _snapshot(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[int, Theme]:
             keywords=tuple(keywords),
             member_ids=tuple(sid for sid, _ in rows),
             representative_ids=tuple(sid for sid, rank in rows if rank is not None),
-            taxonomy_name=taxonomy_name,
             is_unassigned=unassigned,
-            label_source=source or "keywords",
+            label_source=source or "phrase",
             is_hidden=bool(hidden),
         )
     return themes

@@ -206,7 +206,7 @@ def theme_overview(con: duckdb.DuckDBPyConnection, include_hidden: bool = False)
     Themes staff marked hidden are left out unless `include_hidden` (the admin page shows them)."""
     return con.execute(
         f"""
-        SELECT t.theme_id, t.label, t.keywords, t.size, t.taxonomy_name, t.is_unassigned,
+        SELECT t.theme_id, t.label, t.keywords, t.size, t.is_unassigned,
                t.label_source, t.is_hidden,
                count(DISTINCT s.tour_id) AS tours,
                min(s.raised_on) AS first_seen,

@@ -234,7 +234,6 @@ def write_themes(
             "label": t.label,
             "keywords": list(t.keywords),
             "size": t.size,
-            "taxonomy_name": t.taxonomy_name,
             "is_unassigned": t.is_unassigned,
             "label_source": t.label_source,
             "is_hidden": t.is_hidden,

@@ -14,9 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from app import curation, data
-from nlp.labelling import UNASSIGNED_LABEL
+from nlp.labelling import LABEL_SOURCE_NAMES, UNASSIGNED_LABEL
 
-SOURCE_NAMES = {"keywords": "키워드", "taxonomy": "분류표", "staff": "담당자"}
 ACTION_NAMES = {
     "rename": "이름 변경",
     "merge": "병합",
@@ -124,7 +123,7 @@ table = pd.DataFrame(
         "ID": themes.theme_id.astype(int),
         "이름": themes.label,
         "출처": [
-            "-" if row.is_unassigned else SOURCE_NAMES.get(row.label_source, str(row.label_source))
+            "-" if row.is_unassigned else LABEL_SOURCE_NAMES.get(row.label_source, str(row.label_source))
             for row in themes.itertuples()
         ],
         "건수": themes["size"].astype(int),
