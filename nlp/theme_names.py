@@ -12,7 +12,6 @@ touched (that is `nlp.labelling`'s job).
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -29,13 +28,15 @@ _PHRASE_TAGS = _HEAD_TAGS | {"SN", "XPN", "NR"}
 _JOINERS = {"", " ", "·", "ㆍ", "・"}
 _INNER_MARKS = {"&", "·", "ㆍ", "・"}  # R&D, 금융·세제
 _NOT_FIRST = _INNER_MARKS | {"이후", "이전", "관련", "대상", "경우", "이상", "이하", "내", "간"}
+_NOT_LAST = {"후", "이후", "전", "이전", "시", "때", "중", "등", "관련", "경우", "이상", "이하", "내", "간"}
 _HANGUL = re.compile("[가-힣]")
 MAX_PHRASE_WORDS = 4
 MAX_NAME_CHARS = 28
 MEMBERS_READ = 40  # the members nearest the centroid are read for candidates: bounded on big themes
-CANDIDATES_PER_THEME = 12
+CANDIDATES_PER_THEME = 12  # phrases of two words or more
 NEIGHBOUR_WEIGHT = 0.5  # how much closeness to the nearest other theme costs
-SHARED_BONUS = 0.02  # per doubling of the members that contain the phrase
+SHARED_BONUS = 0.15  # times the share of the members read that contain the phrase
+SPECIFIC_BONUS = 0.005  # per word beyond the first (up to three)
 
 
 def noun_phrases(text: str) -> list[str]:
@@ -58,9 +59,8 @@ def noun_phrases(text: str) -> list[str]:
     for run in runs:
         for end, last in enumerate(run):
             # a phrase ends on a noun at the end of a word ("유지보수", never the "유지" inside it)
-            if last.tag not in _HEAD_TAGS or (
-                end + 1 < len(run) and run[end + 1].start == last.start + last.len
-            ):
+            attached = end + 1 < len(run) and run[end + 1].start == last.start + last.len
+            if last.tag not in _HEAD_TAGS or attached or last.form in _NOT_LAST:
                 continue
             for start in range(end, -1, -1):
                 first = run[start]
@@ -73,7 +73,7 @@ def noun_phrases(text: str) -> list[str]:
                     or not _starts_word(text, first.start)
                 ):
                     continue
-                if _usable(phrase, end - start + 1):
+                if _usable(phrase):
                     found.append(phrase)
     return found
 
@@ -86,10 +86,11 @@ def _surface(text: str, first, last) -> str:
     return re.sub(r"\s+", " ", text[first.start : last.start + last.len]).strip()
 
 
-def _usable(phrase: str, token_count: int) -> bool:
+def _usable(phrase: str) -> bool:
+    """Hangul, short, and saying something: not only stop-words ("지원 확대")."""
     if not _HANGUL.search(phrase) or len(phrase) > MAX_NAME_CHARS or len(phrase) < 2:
         return False
-    return token_count > 1 or phrase not in stopwords()
+    return any(word not in stopwords() for word in re.split(r"[\s·ㆍ・]+", phrase))
 
 
 def name_themes(
@@ -130,36 +131,45 @@ def name_themes(
 
 def _candidates(
     rows: Sequence[int], texts: Sequence[str], vectors: np.ndarray, centroid: np.ndarray
-) -> list[tuple[str, int]]:
-    """The theme's most shared phrases, with how many of the members read contain each."""
+) -> list[tuple[str, float]]:
+    """The theme's most shared phrases, each with the share of the members read that contain it.
+
+    Phrases of two words or more make the pool ("유지보수 비용 지원" says more than "비용"); single
+    words only when no longer phrase is shared. A phrase one member alone uses is a candidate only in
+    themes too small to share any."""
     rows = list(rows)
     nearest = [rows[i] for i in np.argsort(-(vectors[rows] @ centroid), kind="stable")[:MEMBERS_READ]]
     shared: Counter[str] = Counter()
     for row in nearest:
         shared.update(set(noun_phrases(texts[row])))
+    floor = 2 if len(rows) >= 3 and max(shared.values(), default=0) >= 2 else 1
     # most shared first; among equals the longer (more specific) phrase
-    best = sorted(shared.items(), key=lambda pc: (-pc[1], -len(pc[0].split()), pc[0]))
-    return best[:CANDIDATES_PER_THEME]
+    best = sorted(
+        ((p, c) for p, c in shared.items() if c >= floor),
+        key=lambda pc: (-pc[1], -len(pc[0].split()), pc[0]),
+    )
+    longer = [pc for pc in best if " " in pc[0]][:CANDIDATES_PER_THEME]
+    return [(p, c / len(nearest)) for p, c in (longer or best[:CANDIDATES_PER_THEME])]
 
 
 def _score(
-    candidate: tuple[str, int],
+    candidate: tuple[str, float],
     theme: int,
     theme_ids: list[int],
     centroids_matrix: np.ndarray,
     vector_of: Mapping[str, np.ndarray],
     centroids: Mapping[int, np.ndarray],
 ) -> float:
-    phrase, shared = candidate
-    bonus = SHARED_BONUS * math.log2(shared)
+    phrase, share = candidate
+    specific = SPECIFIC_BONUS * min(3, len(phrase.split()) - 1)
     vector = vector_of.get(phrase)
     if vector is None:  # no embedder: the most shared, then the most specific phrase
-        return shared + 0.1 * len(phrase.split())
+        return share + specific
     own = float(vector @ centroids[theme])
     others = centroids_matrix @ vector
     others[theme_ids.index(theme)] = -1.0
     nearest_other = float(others.max()) if len(theme_ids) > 1 else 0.0
-    return own - NEIGHBOUR_WEIGHT * nearest_other + bonus
+    return own - NEIGHBOUR_WEIGHT * nearest_other + SHARED_BONUS * share + specific
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

