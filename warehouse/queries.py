@@ -27,6 +27,20 @@ _CURRENT_AREAS = f"""
     UNION ALL
     SELECT suggestion_id, area, 1.0 AS score, 1 AS rank, 'staff' AS source FROM corrected
 """
+# A theme's area: the primary area most of its members are filed under (never a keyword match).
+_THEME_AREAS = f"""
+    SELECT st.theme_id, pa.area, count(*) AS area_members
+    FROM suggestion_themes st
+    JOIN ({_CURRENT_AREAS}) pa ON pa.suggestion_id = st.suggestion_id AND pa.rank = 1
+    WHERE st.run_id = {_LATEST_THEMES_RUN}
+    GROUP BY st.theme_id, pa.area
+    QUALIFY row_number() OVER (
+        PARTITION BY st.theme_id ORDER BY count(*) DESC, sum(pa.score) DESC, pa.area
+    ) = 1
+"""
+# Recent change is counted over the last RECENT_MONTHS before the latest suggestion, against the
+# same length of time just before (the explorer says so in words).
+RECENT_MONTHS = 6
 
 
 # --- for the pipeline -------------------------------------------------------------------------
@@ -161,16 +175,42 @@ def primary_area(con: duckdb.DuckDBPyConnection, suggestion_id: str) -> str | No
 
 
 def area_overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Per policy area: suggestions whose primary area it is, those where it is secondary, and tours."""
+    """Per policy area: suggestions filed under it (primary) and where it is secondary, tours, the
+    primary count in the last RECENT_MONTHS before the latest suggestion and in as long before that
+    (`recent`, `before`; `recent_from`, `recent_to`: that window), and its largest themes (the themes
+    whose members are mostly filed under it), largest area first."""
     return con.execute(
         f"""
-        SELECT a.area,
-               count(*) FILTER (WHERE a.rank = 1) AS primary_count,
-               count(*) FILTER (WHERE a.rank > 1) AS secondary_count,
-               count(DISTINCT s.tour_id) AS tours
-        FROM ({_CURRENT_AREAS}) a JOIN suggestions s USING (suggestion_id)
-        WHERE s.document_hash IN ({_CURRENT_DOCUMENTS})
-        GROUP BY a.area ORDER BY primary_count DESC, a.area
+        WITH current_rows AS (
+            SELECT a.area, a.rank, s.tour_id, s.raised_on
+            FROM ({_CURRENT_AREAS}) a JOIN suggestions s USING (suggestion_id)
+            WHERE s.document_hash IN ({_CURRENT_DOCUMENTS})
+        ), window_end AS (
+            SELECT max(raised_on) AS recent_to,
+                   CAST(max(raised_on) - INTERVAL {RECENT_MONTHS} MONTH AS DATE) AS recent_from,
+                   CAST(max(raised_on) - INTERVAL {2 * RECENT_MONTHS} MONTH AS DATE) AS before_from
+            FROM current_rows
+        ), themes_by_area AS (
+            SELECT ta.area, list(t.label ORDER BY t.size DESC, t.theme_id) AS top_themes
+            FROM ({_THEME_AREAS}) ta
+            JOIN themes t ON t.run_id = {_LATEST_THEMES_RUN} AND t.theme_id = ta.theme_id
+            WHERE NOT t.is_unassigned AND NOT t.is_hidden
+            GROUP BY ta.area
+        )
+        SELECT r.area,
+               count(*) FILTER (WHERE r.rank = 1) AS primary_count,
+               count(*) FILTER (WHERE r.rank > 1) AS secondary_count,
+               count(DISTINCT r.tour_id) FILTER (WHERE r.rank = 1) AS tours,
+               count(*) FILTER (WHERE r.rank = 1 AND r.raised_on > w.recent_from) AS recent,
+               count(*) FILTER (
+                   WHERE r.rank = 1 AND r.raised_on > w.before_from AND r.raised_on <= w.recent_from
+               ) AS before,
+               any_value(w.recent_from) AS recent_from,
+               any_value(w.recent_to) AS recent_to,
+               coalesce(any_value(tba.top_themes), []) AS top_themes
+        FROM current_rows r CROSS JOIN window_end w
+        LEFT JOIN themes_by_area tba ON tba.area = r.area
+        GROUP BY r.area ORDER BY primary_count DESC, r.area
         """
     ).df()
 
@@ -208,12 +248,15 @@ def theme_overview(con: duckdb.DuckDBPyConnection, include_hidden: bool = False)
         f"""
         SELECT t.theme_id, t.label, t.keywords, t.size, t.is_unassigned,
                t.label_source, t.is_hidden,
+               CASE WHEN NOT t.is_unassigned THEN ta.area END AS area,
+               CASE WHEN NOT t.is_unassigned THEN ta.area_members END AS area_members,
                count(DISTINCT s.tour_id) AS tours,
                min(s.raised_on) AS first_seen,
                max(s.raised_on) AS last_seen
         FROM themes t
         JOIN suggestion_themes st ON st.run_id = t.run_id AND st.theme_id = t.theme_id
         JOIN suggestions s ON s.suggestion_id = st.suggestion_id
+        LEFT JOIN ({_THEME_AREAS}) ta ON ta.theme_id = t.theme_id
         WHERE t.run_id = {_LATEST_THEMES_RUN} AND (? OR NOT t.is_hidden)
         GROUP BY ALL
         ORDER BY t.is_unassigned, t.size DESC, t.theme_id
