@@ -23,7 +23,11 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, value: str, x_title: str, y_tit
             ),
             y=alt.Y(f"{y}:N", title=y_title),
             color=alt.Color(f"{value}:Q", title="건의 수", scale=alt.Scale(scheme="oranges")),
-            tooltip=[x, y, value],
+            tooltip=[
+                alt.Tooltip(f"{x}:N", title=x_title),
+                alt.Tooltip(f"{y}:N", title=y_title),
+                alt.Tooltip(f"{value}:Q", title="건의 수"),
+            ],
         )
     )
     return _korean(chart)
@@ -37,7 +41,11 @@ def timeline(frame: pd.DataFrame) -> alt.Chart:
             x=alt.X("period:T", title="기간", axis=alt.Axis(format="%Y-%m")),
             y=alt.Y("suggestions:Q", title="건의 수"),
             color=alt.Color("theme:N", title="테마"),
-            tooltip=["theme", "period", "suggestions"],
+            tooltip=[
+                alt.Tooltip("theme:N", title="테마"),
+                alt.Tooltip("period:T", title="기간", format="%Y-%m"),
+                alt.Tooltip("suggestions:Q", title="건의 수"),
+            ],
         )
     )
     return _korean(chart)
@@ -50,7 +58,11 @@ def sizes(frame: pd.DataFrame) -> alt.Chart:
         .encode(
             x=alt.X("size:Q", title="건의 수"),
             y=alt.Y("label:N", title=None, sort="-x"),
-            tooltip=["label", "size", "tours"],
+            tooltip=[
+                alt.Tooltip("label:N", title="테마"),
+                alt.Tooltip("size:Q", title="건의 수"),
+                alt.Tooltip("tours:Q", title="투어 수"),
+            ],
         )
     )
     return _korean(chart)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,7 @@ def warehouse(flow_run) -> dict[str, object]:
             "db": flow_run["db_path"],
             "summary": queries.warehouse_summary(con),
             "overview": overview,
+            "areas": queries.area_overview(con),
             "examples": examples,
         }
 
@@ -69,19 +71,32 @@ def test_metrics_show_the_counts_from_the_db(monkeypatch: pytest.MonkeyPatch, wa
     assert int(metrics["테마"]) == int((~warehouse["overview"].is_unassigned).sum()) >= 3
 
 
+def _shown_order(warehouse) -> list:
+    """Themes as the page lists them: under their areas (largest area first), then 미분류."""
+    overview, areas = warehouse["overview"], warehouse["areas"]
+    ordered = [t for area in areas.area for t in overview.itertuples() if t.area == area and not t.is_unassigned]
+    return ordered + [t for t in overview.itertuples() if t.is_unassigned]
+
+
+def _source_text(expander) -> str:
+    """What the expander says, with Markdown escapes removed (document text is shown escaped)."""
+    parts = [m.value for m in expander.markdown] + [c.value for c in expander.caption]
+    return re.sub(r"\\(.)", r"\1", "\n".join(parts))
+
+
 def test_one_expander_per_theme_with_its_label(monkeypatch: pytest.MonkeyPatch, warehouse) -> None:
     app = _run(monkeypatch, warehouse["db"])
-    overview = warehouse["overview"]
+    overview = _shown_order(warehouse)
     expanders = app.expander
-    assert len(expanders) == len(overview)
-    for expander, theme in zip(expanders, overview.itertuples(), strict=True):
+    assert len(expanders) == len(overview) == len(warehouse["overview"])
+    for expander, theme in zip(expanders, overview, strict=True):
         assert expander.label == f"{theme.label} · 건의 {theme.size}건 · 투어 {theme.tours}곳"
 
 
 def test_expanders_show_keywords_and_example_suggestions(monkeypatch: pytest.MonkeyPatch, warehouse) -> None:
     app = _run(monkeypatch, warehouse["db"])
-    for expander, theme in zip(app.expander, warehouse["overview"].itertuples(), strict=True):
-        text = "\n".join(m.value for m in expander.markdown)
+    for expander, theme in zip(app.expander, _shown_order(warehouse), strict=True):
+        text = _source_text(expander)
         for keyword in theme.keywords:
             assert keyword in text
         examples = warehouse["examples"][int(theme.theme_id)]
@@ -89,6 +104,24 @@ def test_expanders_show_keywords_and_example_suggestions(monkeypatch: pytest.Mon
         for example in examples.itertuples():
             assert example.text in text
             assert example.document in text
+        if not theme.is_unassigned:
+            assert f"정책 분야** {theme.area} (" in text
+
+
+def test_areas_open_the_page_with_counts_change_and_top_themes(monkeypatch, warehouse) -> None:
+    app = _run(monkeypatch, warehouse["db"])
+    table = app.dataframe[0].value
+    areas = warehouse["areas"]
+    assert table["정책 분야"].tolist() == areas.area.tolist()
+    assert int(table["건의(주 분야)"].sum()) == int(warehouse["summary"]["suggestions"])
+    assert [s.value.split(" · ")[0] for s in app.subheader][:2] == ["정책 분야", areas.area[0]]
+    named = 0
+    for _, row in table.iterrows():
+        for name in row["주요 테마"].split(", ") if row["주요 테마"] != "-" else []:
+            theme = warehouse["overview"][warehouse["overview"].label == name].iloc[0]
+            assert theme.area == row["정책 분야"]
+            named += 1
+    assert named >= 3
 
 
 def test_missing_warehouse_shows_an_info_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
