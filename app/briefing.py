@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from app.text import plain
+
 TOP_THEMES = 8
 QUOTES = 3
 SUMMARY_SENTENCES = 3
@@ -34,8 +36,16 @@ def _text(value: object) -> str:
 
 
 @dataclass(frozen=True)
+class AreaBrief:
+    area: str
+    count: int  # suggestions filed under it (primary area) in the period
+    previous_count: int  # in the period of equal length just before
+
+
+@dataclass(frozen=True)
 class ThemeBrief:
     label: str
+    area: str
     count: int
     tours: int
     previous_count: int
@@ -53,6 +63,7 @@ class Briefing:
     tours: tuple[str, ...]
     suggestions: int
     themes: tuple[ThemeBrief, ...] = field(default_factory=tuple)
+    areas: tuple[AreaBrief, ...] = field(default_factory=tuple)
 
     @property
     def title(self) -> str:
@@ -87,19 +98,35 @@ def build_briefing(
     start: dt.date,
     end: dt.date,
     tours: list[str] | None = None,
+    areas: list[str] | None = None,
 ) -> Briefing:
-    """Assemble the briefing for suggestions raised between `start` and `end` (and on `tours`, if given)."""
+    """Assemble the briefing for suggestions raised between `start` and `end` (and on `tours` and
+    under the primary `areas`, if given). Every suggestion of the period counts, 미분류 included;
+    themes are ranked among the themed ones."""
     raised = suggestions["raised_on"].dt.date
-    in_period = raised.between(start, end)
+    selected = pd.Series(True, index=suggestions.index)
     if tours:
-        in_period &= suggestions["tour_name"].isin(tours)
-    chosen = suggestions[in_period & suggestions["theme_id"].notna() & (suggestions["theme_id"] >= 0)]
+        selected &= suggestions["tour_name"].isin(tours)
+    if areas:
+        selected &= suggestions["area"].isin(areas)
     length = end - start
-    before = suggestions[raised.between(start - length - dt.timedelta(days=1), start - dt.timedelta(days=1))]
-    earlier = suggestions[raised < start]
+    in_period = selected & raised.between(start, end)
+    period_rows = suggestions[in_period]
+    chosen = suggestions[in_period & suggestions["theme_id"].notna() & (suggestions["theme_id"] >= 0)]
+    before = suggestions[
+        selected & raised.between(start - length - dt.timedelta(days=1), start - dt.timedelta(days=1))
+    ]
+    earlier = suggestions[selected & (raised < start)]
     keywords = {
         int(r.theme_id): tuple(r.keywords) if r.keywords is not None else () for r in overview.itertuples()
     }
+    theme_area = {int(r.theme_id): _text(r.area) for r in overview.itertuples()}
+    area_counts = period_rows["area"].fillna("기타").value_counts()
+    previous_area_counts = before["area"].fillna("기타").value_counts()
+    area_briefs = tuple(
+        AreaBrief(str(area), int(count), int(previous_area_counts.get(area, 0)))
+        for area, count in sorted(area_counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
 
     briefs = []
     for theme_id, group in sorted(chosen.groupby("theme_id"), key=lambda kv: (-len(kv[1]), kv[0]))[
@@ -133,6 +160,7 @@ def build_briefing(
         briefs.append(
             ThemeBrief(
                 label=str(rows.at[0, "theme"]),
+                area=theme_area.get(int(theme_id), ""),
                 count=len(rows),
                 tours=int(rows["tour_id"].nunique()),
                 previous_count=previous,
@@ -151,23 +179,39 @@ def build_briefing(
                 ),
             )
         )
-    tour_names = tuple(sorted(chosen["tour_name"].dropna().unique().tolist()))
-    return Briefing(start=start, end=end, tours=tour_names, suggestions=len(chosen), themes=tuple(briefs))
+    tour_names = tuple(sorted(period_rows["tour_name"].dropna().unique().tolist()))
+    return Briefing(
+        start=start,
+        end=end,
+        tours=tour_names,
+        suggestions=len(period_rows),
+        themes=tuple(briefs),
+        areas=area_briefs,
+    )
 
 
 def to_markdown(briefing: Briefing) -> str:
     lines = [f"# {briefing.title}", "", f"- 건의 {briefing.suggestions}건, 투어 {len(briefing.tours)}곳"]
-    lines += [f"- 투어: {', '.join(briefing.tours)}" if briefing.tours else "- 투어: 없음", ""]
+    lines += [
+        f"- 투어: {', '.join(plain(t) for t in briefing.tours)}" if briefing.tours else "- 투어: 없음",
+        "",
+    ]
+    if briefing.areas:
+        lines += ["## 정책 분야별 건의", "", "| 정책 분야 | 건의 | 직전 같은 기간 |", "|---|---:|---:|"]
+        lines += [f"| {plain(a.area)} | {a.count} | {a.previous_count} |" for a in briefing.areas] + [""]
     for rank, theme in enumerate(briefing.themes, 1):
+        area = f" · {plain(theme.area)}" if theme.area else ""
         lines += [
-            f"## {rank}. {theme.label}",
+            f"## {rank}. {plain(theme.label)}",
             "",
-            f"- {theme.count}건 · 투어 {theme.tours}곳 · {theme.status} · 직전 같은 기간 {theme.previous_count}건 대비 {theme.trend}",
+            f"- {theme.count}건 · 투어 {theme.tours}곳{area} · {theme.status} · 직전 같은 기간 {theme.previous_count}건 대비 {theme.trend}",
         ]
         if theme.keywords:
-            lines.append(f"- 키워드: {', '.join(theme.keywords)}")
-        lines += ["", "**요약**", ""] + [f"- {s}" for s in theme.summary]
-        lines += ["", "**대표 발언**", ""] + [f"> {q.text}  \n> — {q.source}" for q in theme.quotes] + [""]
+            lines.append(f"- 키워드: {plain(', '.join(theme.keywords))}")
+        lines += ["", "**요약**", ""] + [f"- {plain(s)}" for s in theme.summary]
+        lines += ["", "**대표 발언**", ""]
+        for quote in theme.quotes:  # one block per quote, so an attribution never runs into the next quote
+            lines += [f"> {plain(quote.text)}  ", f"> — {plain(quote.source)}", ""]
     if not briefing.themes:
         lines.append("선택한 기간과 투어에 건의가 없습니다.")
     return "\n".join(lines).rstrip() + "\n"
@@ -185,10 +229,19 @@ def to_docx(briefing: Briefing) -> bytes:
     document.add_heading(briefing.title, level=1)
     document.add_paragraph(f"건의 {briefing.suggestions}건, 투어 {len(briefing.tours)}곳")
     document.add_paragraph(f"투어: {', '.join(briefing.tours)}" if briefing.tours else "투어: 없음")
+    if briefing.areas:
+        document.add_heading("정책 분야별 건의", level=2)
+        table = document.add_table(rows=1, cols=3)
+        for cell, heading in zip(table.rows[0].cells, ("정책 분야", "건의", "직전 같은 기간"), strict=True):
+            cell.text = heading
+        for area in briefing.areas:
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text, cells[2].text = area.area, str(area.count), str(area.previous_count)
     for rank, theme in enumerate(briefing.themes, 1):
         document.add_heading(f"{rank}. {theme.label}", level=2)
+        area = f" · {theme.area}" if theme.area else ""
         document.add_paragraph(
-            f"{theme.count}건 · 투어 {theme.tours}곳 · {theme.status} · 직전 같은 기간 {theme.previous_count}건 대비 {theme.trend}"
+            f"{theme.count}건 · 투어 {theme.tours}곳{area} · {theme.status} · 직전 같은 기간 {theme.previous_count}건 대비 {theme.trend}"
         )
         if theme.keywords:
             document.add_paragraph(f"키워드: {', '.join(theme.keywords)}")

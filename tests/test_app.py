@@ -74,7 +74,9 @@ def test_metrics_show_the_counts_from_the_db(monkeypatch: pytest.MonkeyPatch, wa
 def _shown_order(warehouse) -> list:
     """Themes as the page lists them: under their areas (largest area first), then 미분류."""
     overview, areas = warehouse["overview"], warehouse["areas"]
-    ordered = [t for area in areas.area for t in overview.itertuples() if t.area == area and not t.is_unassigned]
+    ordered = [
+        t for area in areas.area for t in overview.itertuples() if t.area == area and not t.is_unassigned
+    ]
     return ordered + [t for t in overview.itertuples() if t.is_unassigned]
 
 

@@ -13,6 +13,7 @@ from samples import SEED_NAME, open_page
 from streamlit.testing.v1 import AppTest
 
 from app import briefing
+from app.text import plain
 from warehouse import queries
 from warehouse.connection import open_for_reading
 
@@ -185,10 +186,32 @@ def test_briefing_page_and_exports_carry_the_same_content(monkeypatch, stored, f
     document = docx.Document(io.BytesIO(briefing.to_docx(brief)))
     text = "\n".join(p.text for p in document.paragraphs)
     for theme in brief.themes:
-        assert theme.label in text and theme.label in markdown
+        assert theme.label in text and plain(theme.label) in markdown
         for quote in theme.quotes:
-            assert quote.text in text and quote.source in text and quote.source in markdown
+            assert quote.text in text and quote.source in text and plain(quote.source) in markdown
     assert document.styles["Normal"].element.rPr.rFonts.get(docx.oxml.ns.qn("w:eastAsia")) == "NanumGothic"
+    # every suggestion of the period counts once, 미분류 included, and the areas add up to it
+    in_period = _suggestions_between(flow_run["db_path"], *period)
+    assert brief.suggestions == len(in_period) == sum(a.count for a in brief.areas)
+    assert f"| {plain(brief.areas[0].area)} | {brief.areas[0].count} |" in markdown
+
+
+def _suggestions_between(db, start, end):
+    with open_for_reading(db) as con:
+        frame = queries.all_suggestions(con)
+    return frame[frame.raised_on.dt.date.between(start, end)]
+
+
+def test_briefing_filters_by_policy_area(monkeypatch, stored) -> None:
+    app = _page(monkeypatch, stored["db"], "views/briefing.py")
+    area = stored["suggestions"]["area"].value_counts().index[0]
+    app.multiselect(key="briefing_areas").set_value([area]).run()
+    assert not app.exception
+    shown = "\n".join(m.value for m in app.markdown)
+    rows = stored["suggestions"]
+    expected = int(((rows["area"] == area) & rows["raised_on"].notna()).sum())
+    assert f"- 건의 {expected}건" in shown
+    assert f"| {plain(area)} | {expected} |" in shown
 
 
 def test_briefing_for_a_period_without_suggestions_says_so(monkeypatch, stored) -> None:
@@ -245,3 +268,14 @@ def test_no_page_or_export_shows_a_phone_number_or_email(monkeypatch, stored) ->
 def test_every_page_explains_a_missing_warehouse(monkeypatch, tmp_path, page) -> None:
     app = _page(monkeypatch, tmp_path / "none.duckdb", page)
     assert any("pipeline" in i.value for i in app.info)
+
+
+def test_trends_filter_by_policy_area(monkeypatch, stored) -> None:
+    app = _page(monkeypatch, stored["db"], "views/trends.py")
+    overview = stored["overview"]
+    area = overview.dropna(subset=["area"]).area.value_counts().index[0]
+    app.slider(key="recurring_min_tours").set_value(1).run()
+    app.multiselect(key="trends_areas").set_value([area]).run()
+    assert not app.exception
+    listed = set(app.dataframe[0].value["테마"])
+    assert listed and listed <= set(overview[overview.area == area].label)

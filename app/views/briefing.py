@@ -16,7 +16,9 @@ if dates.empty:
 
 first, last = dates.min().date(), dates.max().date()
 period = st.date_input("기간", (first, last), min_value=first, max_value=last, key="briefing_period")
-tours = st.multiselect("투어 (비우면 전체)", data.filter_options(db)["tour_name"], key="briefing_tours")
+options = data.filter_options(db)
+tours = st.multiselect("투어 (비우면 전체)", options["tour_name"], key="briefing_tours")
+areas = st.multiselect("정책 분야 (비우면 전체)", data.policy_area_names(), key="briefing_areas")
 if not (isinstance(period, tuple) and len(period) == 2):
     st.info("기간의 시작일과 종료일을 모두 고르세요.")
     st.stop()
@@ -24,19 +26,19 @@ if not (isinstance(period, tuple) and len(period) == 2):
 
 @st.cache_data(ttl=30, show_spinner="브리핑을 만드는 중…")
 def _briefing(
-    db: str, start: object, end: object, tours: tuple[str, ...], model: str
+    db: str, start: object, end: object, tours: tuple[str, ...], areas: tuple[str, ...], model: str
 ) -> tuple[str, bytes, bool]:
     """(Markdown, DOCX bytes, has themes) for one choice of period and tours; both exports share one build."""
     ids, matrix = data.semantic_index(db, model)
     vectors = dict(zip(ids, matrix, strict=True)) if ids else {}
     brief = briefing.build_briefing(
-        data.all_suggestions(db), vectors, data.theme_overview(db), start, end, list(tours)
+        data.all_suggestions(db), vectors, data.theme_overview(db), start, end, list(tours), list(areas)
     )
     return briefing.to_markdown(brief), briefing.to_docx(brief), bool(brief.themes)
 
 
 markdown, docx_bytes, has_themes = _briefing(
-    db, period[0], period[1], tuple(tours), models.configured_model()
+    db, period[0], period[1], tuple(tours), tuple(areas), models.configured_model()
 )
 left, right = st.columns(2)
 left.download_button("Markdown 내려받기", markdown, file_name="fieldvoice-briefing.md", mime="text/markdown")

@@ -16,6 +16,16 @@ overview = data.theme_overview(db)
 if counts.empty:
     st.info("아직 테마가 없습니다. 문서를 추가하고 `fieldvoice pipeline`을 실행하세요.")
     st.stop()
+area_names = sorted(overview.area.dropna().unique().tolist())
+chosen_areas = st.multiselect(
+    "정책 분야 (비우면 전체)",
+    area_names,
+    key="trends_areas",
+    help="테마는 건의 대부분이 속한 분야에 묶입니다.",
+)
+if chosen_areas:  # a theme belongs to the area most of its members are filed under
+    overview = overview[overview.area.isin(chosen_areas)]
+    counts = counts[counts.theme_id.isin(overview.theme_id)]
 themed = counts[counts.theme_id >= 0]
 
 st.subheader("테마 × 투어")
@@ -28,6 +38,7 @@ period = st.radio(
     "단위", ["month", "quarter"], format_func={"month": "월", "quarter": "분기"}.get, horizontal=True
 )
 timeline = data.theme_timeline(db, period)
+timeline = timeline[timeline.theme_id.isin(overview.theme_id)]
 st.altair_chart(charts.timeline(timeline[timeline.theme_id >= 0]), width="stretch")
 
 st.subheader("반복 제기된 요구")
@@ -60,7 +71,7 @@ last_day = pd.to_datetime(counts.tour_date).max()
 default_since = (last_day - pd.DateOffset(months=6)).date() if pd.notna(last_day) else dt.date.today()
 since = st.date_input("기준일", default_since, key="trend_since")
 change = data.theme_change_since(db, since)
-change = change[~change.is_unassigned].copy()
+change = change[~change.is_unassigned & change.theme_id.isin(overview.theme_id)].copy()
 change["상태"] = [
     "새 테마" if before == 0 and after > 0 else ("증가" if after > before else "")
     for before, after in zip(change["before"], change["since"], strict=True)
