@@ -22,7 +22,10 @@ from nlp.areas import OTHER_AREA, load_areas
 from warehouse import queries
 from warehouse.connection import WarehouseMissing, WarehouseUnavailable, open_for_reading
 
-NO_DATA = "아직 데이터가 없습니다. 먼저 `fieldvoice pipeline`으로 문서를 처리하세요."
+NO_DATA = (
+    "아직 데이터가 없습니다: 창고 파일 `{path}`이(가) 없습니다. "
+    "`fieldvoice pipeline --db {path}`로 문서를 처리하면 만들어집니다."
+)
 REFRESHING = "데이터를 갱신하는 중입니다. 잠시 후 새로고침하면 최신 결과가 보입니다."
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -56,7 +59,7 @@ def _cached(fn: F, shared: bool = False, ttl: int = 30) -> F:
         try:
             return cached(*args)
         except WarehouseMissing:
-            st.info(NO_DATA)
+            st.info(NO_DATA.format(path=db_path()))
             st.stop()
         except WarehouseUnavailable:
             st.info(REFRESHING)

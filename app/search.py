@@ -1,12 +1,17 @@
 """Searching suggestions: keyword search that knows Korean morphology, and semantic search.
 
-Keyword search matches a suggestion when it contains the query as written, or every noun of
-the query (found by the pipeline's tagger) anywhere in its text: 인력 finds 전문인력을, 데이터를
-finds 데이터의, 인력을 양성 finds 전문인력 양성 — particles and endings do not get in the way. Semantic search embeds the query with
-the configured model and ranks suggestions by cosine similarity.
+Keyword search matches a suggestion when it contains the query as written, spacing aside (Korean
+compounds are written both ways: "유지 보수" finds "유지보수" and the other way round), or every
+noun of the query (found by the pipeline's tagger) anywhere in its text: 인력 finds 전문인력을,
+데이터를 finds 데이터의, 인력을 양성 finds 전문인력 양성; particles and endings do not get in the
+way. Semantic search embeds the query with the configured model and ranks, among the suggestions
+the filters leave, by cosine similarity.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Collection
 
 import numpy as np
 import pandas as pd
@@ -18,7 +23,8 @@ def keyword_mask(frame: pd.DataFrame, query: str, query_nouns: list[str]) -> pd.
     if not query:
         return pd.Series(True, index=frame.index)
     text = frame["text"].fillna("")
-    match = text.str.contains(query, case=False, regex=False)
+    unspaced = text.str.replace(r"\s+", "", regex=True)
+    match = unspaced.str.contains(re.sub(r"\s+", "", query), case=False, regex=False)
     if query_nouns:
         every_noun = pd.Series(True, index=frame.index)
         for noun in dict.fromkeys(query_nouns):
@@ -27,8 +33,19 @@ def keyword_mask(frame: pd.DataFrame, query: str, query_nouns: list[str]) -> pd.
     return match
 
 
-def most_similar(ids: list[str], matrix: np.ndarray, query_vector: np.ndarray, top: int = 20) -> pd.DataFrame:
-    """The `top` suggestion ids closest to the query, with their cosine similarity."""
+def most_similar(
+    ids: list[str],
+    matrix: np.ndarray,
+    query_vector: np.ndarray,
+    top: int = 20,
+    among: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """The `top` suggestion ids closest to the query, with their cosine similarity; with `among`,
+    only those ids compete (filters first, then ranking, so a filter never empties the result)."""
+    if among is not None:
+        allowed = set(among)
+        rows = [i for i, sid in enumerate(ids) if sid in allowed]
+        ids, matrix = [ids[i] for i in rows], matrix[rows]
     if not ids:
         return pd.DataFrame({"suggestion_id": [], "similarity": []})
     scores = matrix @ query_vector.reshape(-1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import math
 import os
 import sys
 from pathlib import Path
@@ -93,11 +94,20 @@ def _app(db_path: Path, port: int, config: Path | None) -> int:
     env = dict(os.environ, FIELDVOICE_DB=str(db_path))
     if config:
         env["FIELDVOICE_CONFIG"] = str(config.resolve())
+    upload_mb = max(
+        1, math.ceil(load_settings(config).ingest.max_file_mb)
+    )  # the uploader states the true limit
     command = [
         sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app" / "main.py"),
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
+        "--server.maxUploadSize", str(upload_mb),
     ]  # fmt: skip
+    if not db_path.exists():
+        print(
+            f"알림: 창고 파일 {db_path}이(가) 아직 없습니다. `fieldvoice pipeline --db {db_path}`로 만드세요.",
+            flush=True,
+        )
     print(f"탐색기: http://127.0.0.1:{port}  (Ctrl-C로 종료)", flush=True)
     # Become the Streamlit server (no child process): stopping `fieldvoice app` stops the server.
     os.execve(sys.executable, command, env)

@@ -100,7 +100,9 @@ def _print_list(con, include_hidden: bool) -> None:
 
     for row in theme_overview(con, include_hidden=include_hidden).itertuples():
         flags = " [숨김]" if row.is_hidden else ""
-        source = "" if row.is_unassigned else f" ({LABEL_SOURCE_NAMES.get(row.label_source, row.label_source)})"
+        source = (
+            "" if row.is_unassigned else f" ({LABEL_SOURCE_NAMES.get(row.label_source, row.label_source)})"
+        )
         print(f"{row.theme_id}\t{row.size}\t{row.label}{source}{flags}")
 
 

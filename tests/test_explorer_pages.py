@@ -96,6 +96,26 @@ def test_keyword_search_sees_through_particles_and_compounds(monkeypatch, stored
     assert any("데이터를" not in t for t in found)
 
 
+def test_keyword_search_ignores_spacing_in_compounds(monkeypatch, stored) -> None:
+    texts = stored["suggestions"]["text"]
+    expected = {t for t in texts if "유지보수" in t.replace(" ", "")}
+    assert expected, "the sample must hold 유지보수 so this test can fail"
+    app = _page(monkeypatch, stored["db"], "views/suggestions.py")
+    app.text_input(key="keyword").input("유지 보수").run()
+    assert expected <= set(_table(app)["건의"])
+
+
+def test_semantic_search_ranks_within_the_filters(monkeypatch, stored) -> None:
+    frame = stored["suggestions"]
+    tour = frame["tour_name"].dropna().value_counts().index[-1]  # a small tour: few candidates
+    app = _page(monkeypatch, stored["db"], "views/suggestions.py")
+    app.multiselect(key="filter_tours").set_value([tour]).run()
+    app.text_input(key="semantic").input("스마트공장 설비를 계속 쓰도록 도와 달라").run()
+    table = _table(app)
+    in_tour = set(frame.loc[frame["tour_name"] == tour, "text"])
+    assert len(table) == min(20, len(in_tour)) and set(table["건의"]) <= in_tour
+
+
 def test_a_search_with_no_hits_says_so(monkeypatch, stored) -> None:
     app = _page(monkeypatch, stored["db"], "views/suggestions.py")
     app.text_input(key="keyword").input("우주정거장").run()

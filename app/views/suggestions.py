@@ -73,9 +73,9 @@ if sentence.strip():
     if not ids:
         st.warning(f"'{model}' 모델로 만든 임베딩이 없습니다. 파이프라인을 다시 실행하세요.")
     else:
-        ranked = search.most_similar(ids, matrix, models.embed_query(sentence, model), top=20)
-        hits = results[results["suggestion_id"].isin(ranked["suggestion_id"])]
-        results = ranked.merge(hits, on="suggestion_id", how="inner")
+        query = models.embed_query(sentence, model)
+        ranked = search.most_similar(ids, matrix, query, top=20, among=results["suggestion_id"])
+        results = ranked.merge(results, on="suggestion_id", how="inner")
         similarity = "similarity"
 
 if results.empty:
