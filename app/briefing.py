@@ -179,7 +179,8 @@ def build_briefing(
                 ),
             )
         )
-    tour_names = tuple(sorted(period_rows["tour_name"].dropna().unique().tolist()))
+    tour_dates = period_rows.dropna(subset=["tour_name"]).groupby("tour_name")["tour_date"].min()
+    tour_names = tuple(sorted(tour_dates.index, key=lambda n: (pd.isna(tour_dates[n]), tour_dates[n], n)))
     return Briefing(
         start=start,
         end=end,

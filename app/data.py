@@ -150,12 +150,15 @@ def theme_examples(db: str, per_theme: int) -> pd.DataFrame:
 
 @_cached
 def filter_options(db: str) -> dict[str, list[str]]:
-    """Sorted distinct values of each filterable column (Hangul sorts in 가나다 order)."""
+    """Distinct values of each filterable column: tours by date (oldest first), the rest in 가나다 order."""
     frame = all_suggestions(db)
-    return {
+    options = {
         column: sorted(frame[column].dropna().unique().tolist())
-        for column in ("area", "theme", "tour_name", "organisation", "industry", "region")
+        for column in ("area", "theme", "organisation", "industry", "region")
     }
+    tours = frame.dropna(subset=["tour_name"]).groupby("tour_name")["tour_date"].min()
+    options["tour_name"] = sorted(tours.index, key=lambda name: (pd.isna(tours[name]), tours[name], name))
+    return options
 
 
 def require_warehouse() -> str:

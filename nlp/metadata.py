@@ -48,7 +48,16 @@ _ORDINALS = {
     "열": 10,
 }
 _ORDINAL_WORD = re.compile(r"(첫|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s?번째")
-_TOUR_TITLE = re.compile(r"(제\s?\d{1,3}\s?(?:회|차)[^\n<>]{0,40}?(?:투어|간담회))")
+# A tour's title, number first ("2024년 제3차 스마트제조 현장간담회") or series first ("현장 소통
+# 간담회 제3차 회의록"); both become "2024년 제3차 스마트제조 현장간담회" (`canonical_tour_name`).
+_TITLE_NUMBER_FIRST = re.compile(
+    r"(?:(?P<year>(?:19|20)\d{2})년[^\S\n]*)?제[^\S\n]?(?P<n>\d{1,3})[^\S\n]?(?P<unit>회|차)[^\S\n]*"
+    r"(?P<series>[^\n<>]{0,40}?(?:투어|간담회))"
+)
+_TITLE_SERIES_FIRST = re.compile(
+    r"(?:(?P<year>(?:19|20)\d{2})년[^\S\n]*)?(?P<series>[가-힣A-Za-z0-9·][가-힣A-Za-z0-9· \t]{0,38}?(?:투어|간담회))"
+    r"[^\S\n]*제[^\S\n]?(?P<n>\d{1,3})[^\S\n]?(?P<unit>회|차)"
+)
 _HEADER_LINE = re.compile(
     r"^\s*(?:[-▶■○*•]\s*)*(?:\(\s*(?P<paren>[가-힣·\s]{2,8}?)\s*\)|(?P<plain>[가-힣·\s]{2,8}?)\s*[:：])"
     r"\s*(?P<value>.+?)\s*$",
@@ -99,12 +108,15 @@ def extract_tour_metadata(document: ParsedDocument) -> TourMetadata:
 
     participants = _split_people(header.get("participants", "")) or _participants_in_prose(document.text)
     host = header.get("host") or host_in_text(document.text)
-    title_match = _TOUR_TITLE.search(document.text[:4000])
-    tour_name = title_match.group(1).strip() if title_match else None
+    tour_name = tour_title(document.text[:4000], tour_date)
     number = _tour_number(tour_name or "", document.text[:4000])
 
     def pick(key: str, value: object) -> object:
         return sidecar.get(key, value)
+
+    given_name = sidecar.get("tour_name")
+    if isinstance(given_name, str) and given_name.strip():  # staff's name, in the same shape as the rest
+        sidecar = {**sidecar, "tour_name": tour_title(given_name, tour_date) or given_name.strip()}
 
     return TourMetadata(
         date=tour_date,
@@ -119,6 +131,19 @@ def extract_tour_metadata(document: ParsedDocument) -> TourMetadata:
         sidecar_tour_id=str(sidecar["tour_id"]) if sidecar.get("tour_id") else None,
         document=document.path,
     )
+
+
+def tour_title(text: str, tour_date: date | None) -> str | None:
+    """The first tour title in `text`, as "YYYY년 제N회|차 series": the year the title states, else
+    the tour's own year, so every tour of a series reads and sorts alike."""
+    found = [m for m in (_TITLE_NUMBER_FIRST.search(text), _TITLE_SERIES_FIRST.search(text)) if m]
+    if not found:
+        return None
+    match = min(found, key=lambda m: m.start())
+    series = " ".join(match.group("series").split())
+    year = match.group("year") or (str(tour_date.year) if tour_date else None)
+    numbered = f"제{int(match.group('n'))}{match.group('unit')} {series}"
+    return f"{year}년 {numbered}" if year else numbered
 
 
 def _header_fields(text: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from samples import MINUTES, form_csv_text, timestamp, write_minutes, write_seed
 
-from nlp.metadata import extract_tour_metadata
+from nlp.metadata import extract_tour_metadata, tour_title
 from nlp.readers import read_document
 
 
@@ -330,3 +330,16 @@ def test_place_and_participants_from_prose(tmp_path: Path) -> None:
     )
     assert tour.place == "대전 유성호텔"
     assert tour.participants == ("전하진 한글과컴퓨터사장", "손승현 심마니사장", "이강인 예스24사장")
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("현장 소통 간담회 제3차 회의록", "2025년 제3차 현장 소통 간담회"),  # series first, year from the date
+        ("2024년 제3차 스마트제조 현장간담회 회의록", "2024년 제3차 스마트제조 현장간담회"),  # its own year
+        ("- 제3회 중소기업 분야 정책현장투어 개최 -", "2025년 제3회 중소기업 분야 정책현장투어"),
+    ],
+)
+def test_tour_titles_read_alike_with_their_year(title: str, expected: str) -> None:
+    assert tour_title(title, date(2025, 5, 20)) == expected
+    assert tour_title("지난 간담회에서 나온 의견", date(2025, 5, 20)) is None

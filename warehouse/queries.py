@@ -14,6 +14,13 @@ from nlp.theming import PreviousThemes
 
 _CURRENT_DOCUMENTS = "SELECT content_hash FROM documents WHERE superseded_by IS NULL"
 _LATEST_THEMES_RUN = "(SELECT max(run_id) FROM themes)"
+# The tours every page counts and lists: those with at least one current suggestion.
+_CURRENT_TOURS = f"SELECT DISTINCT tour_id FROM suggestions WHERE document_hash IN ({_CURRENT_DOCUMENTS})"
+# A tour's name as every page shows it: its own name, else "date · host · company (or place)".
+_TOUR_NAME = (
+    "coalesce(tr.tour_name, nullif(concat_ws(' · ', strftime(tr.tour_date, '%Y-%m-%d'), tr.host, "
+    "coalesce(tr.company, tr.place)), ''), '이름 없는 투어')"
+)
 _LATEST_AREAS_RUN = "(SELECT max(run_id) FROM suggestion_areas)"
 # The areas staff see: the latest run's assignment, with every later correction on top.
 _CURRENT_AREAS = f"""
@@ -228,7 +235,7 @@ def warehouse_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     row = con.execute(
         f"""
         SELECT
-            (SELECT count(*) FROM tours),
+            (SELECT count(*) FROM ({_CURRENT_TOURS})),
             (SELECT count(*) FROM documents WHERE superseded_by IS NULL),
             (SELECT count(*) FROM suggestions WHERE document_hash IN ({_CURRENT_DOCUMENTS})),
             (SELECT count(*) FROM themes WHERE run_id = {_LATEST_THEMES_RUN} AND NOT is_unassigned AND NOT is_hidden),
@@ -269,7 +276,8 @@ def theme_examples(con: duckdb.DuckDBPyConnection, per_theme: int = 5) -> pd.Dat
     """The first `per_theme` suggestions of every current theme (representatives first), in one query."""
     return con.execute(
         f"""
-        SELECT st.theme_id, s.text, s.organisation, s.raised_on, tr.tour_name, tr.company, d.path AS document
+        SELECT st.theme_id, s.text, s.organisation, s.raised_on, {_TOUR_NAME} AS tour_name, tr.company,
+               d.path AS document
         FROM suggestion_themes st
         JOIN suggestions s USING (suggestion_id)
         LEFT JOIN tours tr ON tr.tour_id = s.tour_id
@@ -292,7 +300,8 @@ def theme_suggestions(
     return con.execute(
         f"""
         SELECT s.suggestion_id, s.text, s.speaker, s.organisation, s.raised_on,
-               tr.tour_name, tr.company, tr.region, tr.industry, d.path AS document, st.representative_rank
+               {_TOUR_NAME} AS tour_name, tr.company, tr.region, tr.industry, d.path AS document,
+               st.representative_rank
         FROM suggestion_themes st
         JOIN suggestions s USING (suggestion_id)
         LEFT JOIN tours tr ON tr.tour_id = s.tour_id
@@ -329,7 +338,7 @@ def rejected_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 _SUGGESTION_ROWS = f"""
     SELECT s.suggestion_id, s.text, s.speaker, s.organisation, s.raised_on, s.nouns,
-           s.tour_id, tr.tour_name, tr.company, tr.industry, tr.region, tr.tour_date,
+           s.tour_id, {_TOUR_NAME} AS tour_name, tr.company, tr.industry, tr.region, tr.tour_date,
            st.theme_id, t.label AS theme, d.path AS document, pa.area
     FROM suggestions s
     JOIN documents d ON d.content_hash = s.document_hash AND d.superseded_by IS NULL
@@ -348,9 +357,9 @@ def all_suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def suggestion_source(con: duckdb.DuckDBPyConnection, suggestion_id: str) -> dict[str, object] | None:
     """A suggestion with its document's (masked) text, its span, and its tour's metadata."""
     frame = con.execute(
-        """
+        f"""
         SELECT s.suggestion_id, s.text, s.span_start, s.span_end, s.speaker, s.organisation, s.raised_on,
-               d.path, d.format, d.encoding, d.text AS document_text, tr.*
+               d.path, d.format, d.encoding, d.text AS document_text, tr.* REPLACE ({_TOUR_NAME} AS tour_name)
         FROM suggestions s
         JOIN documents d ON d.content_hash = s.document_hash
         LEFT JOIN tours tr ON tr.tour_id = s.tour_id
@@ -397,7 +406,7 @@ def theme_tour_counts(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(
         f"""
         SELECT t.theme_id, t.label AS theme, tr.tour_id, tr.tour_date,
-               coalesce(tr.tour_name, tr.company, tr.tour_id) AS tour, count(*) AS suggestions
+               {_TOUR_NAME} AS tour, count(*) AS suggestions
         FROM suggestion_themes st
         JOIN themes t ON t.run_id = st.run_id AND t.theme_id = st.theme_id
         JOIN suggestions s ON s.suggestion_id = st.suggestion_id
@@ -447,13 +456,15 @@ def theme_change_since(con: duckdb.DuckDBPyConnection, since: object) -> pd.Data
 
 
 def tour_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Tours, newest first, with how many documents and suggestions each has."""
+    """Tours with current suggestions, newest first, with how many documents and suggestions each has."""
     return con.execute(
         f"""
-        SELECT tr.*, count(DISTINCT d.content_hash) AS documents, count(DISTINCT s.suggestion_id) AS suggestions
+        SELECT tr.* REPLACE ({_TOUR_NAME} AS tour_name),
+               count(DISTINCT d.content_hash) AS documents, count(DISTINCT s.suggestion_id) AS suggestions
         FROM tours tr
         LEFT JOIN documents d ON d.tour_id = tr.tour_id AND d.superseded_by IS NULL
         LEFT JOIN suggestions s ON s.tour_id = tr.tour_id AND s.document_hash IN ({_CURRENT_DOCUMENTS})
+        WHERE tr.tour_id IN ({_CURRENT_TOURS})
         GROUP BY ALL
         ORDER BY tr.tour_date DESC NULLS LAST, tr.tour_id
         """
