@@ -335,7 +335,10 @@ def test_place_and_participants_from_prose(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("title", "expected"),
     [
-        ("현장 소통 간담회 제3차 회의록", "2025년 제3차 현장 소통 간담회"),  # series first, year from the date
+        (
+            "현장 소통 간담회 제3차 회의록",
+            "2025년 제3차 현장 소통 간담회",
+        ),  # series first, year from the date
         ("2024년 제3차 스마트제조 현장간담회 회의록", "2024년 제3차 스마트제조 현장간담회"),  # its own year
         ("- 제3회 중소기업 분야 정책현장투어 개최 -", "2025년 제3회 중소기업 분야 정책현장투어"),
     ],
