@@ -90,7 +90,7 @@ def test_the_page_lists_every_theme_with_hidden_ones_flagged(monkeypatch, db) ->
     assert table.set_index("ID")["숨김"].to_dict() == dict(
         zip(themes.theme_id, themes.is_hidden, strict=True)
     )
-    assert set(table["출처"]) <= {"키워드", "분류표", "담당자", "-"}
+    assert set(table["출처"]) <= {"자동(문구)", "담당자", "-"}
     assert app.text_input(key="rename_actor").value == "김주무관"  # prefilled from FIELDVOICE_USER
     history = _table(app, "담당자")
     assert history.iloc[0][["담당자", "작업", "메모"]].tolist() == ["준비", "숨김", "테스트"]
