@@ -454,3 +454,14 @@ def test_sidecar_people_are_masked_like_the_text(tmp_path: Path) -> None:
     assert tour.participants == ("김민수 대표 010-****-****", "m****@example.com")
     assert tour.host == "제조혁신과 (044-***-****)"
     assert document.sidecar["tour_id"] == "2024-03"
+
+
+def test_zip_member_lying_about_its_size_is_refused(tmp_path: Path) -> None:
+    """A member whose central directory claims 100 bytes but inflates to 10 MB: zipfile stops at
+    the claim, the checksum no longer matches, and the package is refused as broken."""
+    data = bytearray(hwpx_bytes(_section(_p("본문") + " " * 10_000_000).encode()))
+    entry = data.rindex(b"Contents/section0.xml") - 46  # its central directory entry
+    assert data[entry : entry + 4] == b"PK\x01\x02"
+    data[entry + 24 : entry + 28] = struct.pack("<I", 100)
+    reason = _reason(_write(tmp_path, "거짓크기.hwpx", bytes(data)))
+    assert "손상된 부분: Contents/section0.xml" in reason

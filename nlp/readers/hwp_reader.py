@@ -64,9 +64,9 @@ def read_hwp(data: bytes) -> TableRenderer:
         raise DocumentError(f"HWP 파일을 열 수 없습니다 (손상된 파일: {type(exc).__name__})") from exc
     try:
         renderer = TableRenderer()
-        budget = [limits.MAX_ELEMENTS]
+        records_left = [limits.MAX_ELEMENTS]  # one count for all sections, decremented in place
         for payload in _sections(ole):
-            _render(_records(payload, budget), renderer)
+            _render(_records(payload, records_left), renderer)
     finally:
         ole.close()
     if not renderer.text.strip():
@@ -137,13 +137,13 @@ def _too_big() -> DocumentError:
     )
 
 
-def _records(data: bytes, budget: list[int]) -> list[_Record]:
-    """Cut one section into records; `budget` holds the records the document may still have."""
+def _records(data: bytes, records_left: list[int]) -> list[_Record]:
+    """Cut one section into records; `records_left[0]` is how many the document may still have."""
     records = []
     offset = 0
     while offset + 4 <= len(data):
-        budget[0] -= 1
-        if budget[0] < 0:
+        records_left[0] -= 1
+        if records_left[0] < 0:
             raise DocumentError(
                 f"HWP 파일을 열 수 없습니다 (본문 레코드가 너무 많음, 한도 {limits.MAX_ELEMENTS:,}개)"
             )

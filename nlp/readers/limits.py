@@ -32,8 +32,9 @@ MAX_XML_DEPTH = 100
 MAX_TEXT_CHARS = 20_000_000
 
 # Rows with content in one table, and columns in one row. Suggestion forms run to hundreds
-# of rows and a dozen columns; Excel's own maximum is 1 048 576 x 16 384.
-MAX_TABLE_ROWS = 100_000
+# of rows and a dozen columns; Excel's own maximum is 1 048 576 x 16 384. 50 000 rows of a
+# form stay within MAX_ELEMENTS (a sheet spends some two XML elements a cell).
+MAX_TABLE_ROWS = 50_000
 MAX_TABLE_COLUMNS = 1_000
 
 # Rows a spreadsheet may hand us, empty ones included, before we stop reading it (Excel's
