@@ -98,9 +98,30 @@ def _ingest_one(
 
 
 def mask_document(document: ParsedDocument) -> ParsedDocument:
-    """The document with personal data masked in its text and cells (spans stay valid)."""
+    """The document with personal data masked in its text, cells and sidecar (spans stay valid).
+
+    A sidecar's people and free-text values (participants, host, place ...) are typed by staff
+    and as likely to hold a phone number as the minutes, so they are masked the same way.
+    """
     rows = tuple(
         TableRow(cells={k: mask_personal_data(v) for k, v in row.cells.items()}, spans=row.spans)
         for row in document.rows
     )
-    return replace(document, text=mask_personal_data(document.text), rows=rows)
+    return replace(
+        document,
+        text=mask_personal_data(document.text),
+        rows=rows,
+        sidecar={
+            key: value if key == "tour_id" else _masked_value(value)  # an id is not personal data
+            for key, value in document.sidecar.items()
+        },
+    )
+
+
+def _masked_value(value: object) -> object:
+    """Strings and lists of strings masked; dates, numbers and ids left as they are."""
+    if isinstance(value, str):
+        return mask_personal_data(value)
+    if isinstance(value, list):
+        return [mask_personal_data(item) if isinstance(item, str) else item for item in value]
+    return value

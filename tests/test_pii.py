@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nlp.ingest import mask_document
 from nlp.pii import mask_personal_data
@@ -100,3 +102,97 @@ def test_mobile_number_without_separators_is_masked() -> None:
     masked = mask_personal_data(text)
     assert len(masked) == len(text)
     assert "48213307" not in masked
+
+
+# --- issue 13: more kinds of personal data, and the ordinary numbers they must not touch -------
+
+
+@pytest.mark.parametrize(
+    ("secret", "masked_form"),
+    [
+        ("9001011234567", "900101*******"),  # resident number typed without the hyphen
+        ("8512316234567", "851231*******"),  # foreign resident number (back digits 5-8)
+        ("1577 1234", "1577 ****"),
+        ("1588.1234", "1588.****"),
+        ("(02) 555-0123", "(02) ***-****"),
+        ("02)555-0123", "02)***-****"),
+        ("０１０－１２３４－５６７８", "０１０－****－****"),  # full-width, as some forms are typed
+        ("９００１０１－１２３４５６７", "９００１０１－*******"),
+        ("M12345678", "M********"),
+        ("M123A4567", "M********"),
+        ("123-456789-01-234", "123-******-**-***"),
+        ("110-123-456789", "110-***-******"),
+        ("3333-01-1234567", "3333-**-*******"),
+        ("4123-5678-9012-3456", "4123-****-****-****"),
+        ("9410 5678 9012 3456", "9410 **** **** ****"),
+        ("11-12-345678-90", "11-**-******-**"),
+        ("서울 12-345678-90", "서울 **-******-**"),
+        ("123-45-67890", "123-**-*****"),
+    ],
+)
+def test_more_personal_numbers_are_masked(secret: str, masked_form: str) -> None:
+    text = f"신청인 정보: {secret} (확인 완료)"
+    masked = mask_personal_data(text)
+    assert masked == text.replace(secret, masked_form)
+    assert mask_personal_data(masked) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024년 매출 1,000억원, 2025년 목표 1,200억원",
+        "간담회 2025-05-20, 후속 회의 2025.06.03, 보고 2025/07/01",
+        "가동률 12.5% 상승, 불량률 0.3% 감소, 전년 대비 -4.2%",
+        "참석 기업 15개사, 건의 1577건 중 1234건 처리",  # counts next to each other stay
+        "2020-2021-2022 3년간 지원, 2019~2024년 누적",
+        "정책자금 30,000,000원, 보증 한도 5억원, 금리 3.5%",
+        "법률 제19315호, 시행령 제2024-123호, 고시 제2023-45호",
+        "1600 1700 1800 2000년, 1800.2000 단위",
+        "제품 모델 AB-1234, 규격 100-200-300",
+        "면적 1,234.5㎡, 종업원 46명 중 11명",
+        "접수번호 20240521001",
+        "E-7-4 비자, 50인 미만 사업장, 제3회 투어, 3.1절",
+    ],
+)
+def test_ordinary_numbers_in_suggestions_are_not_masked(text: str) -> None:
+    assert mask_personal_data(text) == text
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "010",
+                    "02",
+                    "(02)",
+                    "+82",
+                    "1577",
+                    "-",
+                    " ",
+                    ".",
+                    "－",
+                    "０",
+                    "１",
+                    "M",
+                    "서울",
+                    "@",
+                    "900101",
+                    "1234",
+                    "123-456789-01-234",
+                    "11-12-345678-90",
+                ]
+            ),
+            st.text(alphabet="0123456789０１２３", min_size=1, max_size=14),
+            st.text(alphabet="abM._-", min_size=1, max_size=5),
+            st.text(min_size=1, max_size=3),
+        ),
+        max_size=16,
+    ).map("".join)
+)
+@settings(max_examples=300, deadline=None)
+def test_masking_is_idempotent_and_length_preserving(text: str) -> None:
+    masked = mask_personal_data(text)
+    assert len(masked) == len(text)
+    assert mask_personal_data(masked) == masked
+    assert all(a == b or b == "*" for a, b in zip(text, masked, strict=True))  # only ever stars

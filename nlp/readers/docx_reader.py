@@ -1,10 +1,13 @@
-"""DOCX minutes and forms: paragraphs and tables in the order they appear in the body."""
+"""DOCX minutes and forms: paragraphs and tables in the order they appear in the body.
+
+The package is read and checked by `package` first (bounded size, no DTD, bounded element
+count and depth), so python-docx only ever parses parts we have already seen to be sane.
+"""
 
 from __future__ import annotations
 
-import io
-
 from nlp.readers.errors import DocumentError
+from nlp.readers.package import check_xml_parts, read_package, repack
 from nlp.readers.tables import TableRenderer
 
 
@@ -13,8 +16,10 @@ def read_docx(data: bytes) -> TableRenderer:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    members = read_package(data, "DOCX")
+    check_xml_parts(members, "DOCX")
     try:
-        document = Document(io.BytesIO(data))
+        document = Document(repack(members))
     except Exception as exc:  # python-docx raises several types for corrupt packages
         raise DocumentError(f"DOCX 파일을 열 수 없습니다 (손상된 파일: {type(exc).__name__})") from exc
     renderer = TableRenderer()

@@ -11,6 +11,10 @@ We read the records ourselves with `olefile` (BSD, maintained, tiny) rather than
 pyhwp is AGPL, pins old dependencies and is a beta that has not been released in years, and we
 need only the text and the table grid, not its full model. No pyhwp code is copied here; the
 layout follows the published HWP 5.0 format specification.
+
+Nothing in the file is trusted: body streams are inflated in chunks against one budget for the
+document, records are counted as they are cut, and a table is built from the cells it has, so a
+cell addressed at row 65 535 is one row, not a grid of 65 536 (`limits`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 
+from nlp.readers import limits
 from nlp.readers.errors import DocumentError
 from nlp.readers.tables import TableRenderer
 
@@ -38,6 +43,7 @@ _TABLE_CTRL_ID = b" lbt"  # 'tbl ' stored as a little-endian DWORD
 # Control characters that occupy 8 WCHARs (the char itself plus 7 of payload).
 _WIDE_CONTROLS = frozenset({1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23})
 _SECTION_NAME = re.compile(r"^Section(\d+)$")
+_INFLATE_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -58,8 +64,9 @@ def read_hwp(data: bytes) -> TableRenderer:
         raise DocumentError(f"HWP 파일을 열 수 없습니다 (손상된 파일: {type(exc).__name__})") from exc
     try:
         renderer = TableRenderer()
+        records_left = [limits.MAX_ELEMENTS]  # one count for all sections, decremented in place
         for payload in _sections(ole):
-            _render(_records(payload), renderer)
+            _render(_records(payload, records_left), renderer)
     finally:
         ole.close()
     if not renderer.text.strip():
@@ -87,21 +94,59 @@ def _sections(ole: object) -> list[bytes]:
     if not numbered:
         raise DocumentError("HWP 파일을 열 수 없습니다 (본문 구역이 없음)")
     sections = []
+    left = limits.MAX_DECOMPRESSED_BYTES
     for _, name in sorted(numbered):
         raw = ole.openstream(name).read()  # type: ignore[attr-defined]
         if flags & _COMPRESSED:
-            try:
-                raw = zlib.decompress(raw, -15)
-            except zlib.error as exc:
-                raise DocumentError(f"HWP 파일을 열 수 없습니다 (손상된 본문: {name})") from exc
+            raw = _inflate(raw, name, left)
+        left -= len(raw)
+        if left < 0:
+            raise _too_big()
         sections.append(raw)
     return sections
 
 
-def _records(data: bytes) -> list[_Record]:
+def _inflate(raw: bytes, name: str, left: int) -> bytes:
+    """Raw-deflate `raw`, a chunk at a time, refusing once the output passes `left` bytes.
+
+    `zlib.decompress` would inflate a few MB of zeros into gigabytes before we could look.
+    """
+    inflater = zlib.decompressobj(-15)
+    chunks: list[bytes] = []
+    pending = raw
+    try:
+        while True:
+            chunk = inflater.decompress(pending, _INFLATE_CHUNK)
+            left -= len(chunk)
+            if left < 0:
+                raise _too_big()
+            chunks.append(chunk)
+            pending = inflater.unconsumed_tail
+            if inflater.eof or not (pending or chunk):
+                break
+    except zlib.error as exc:
+        raise DocumentError(f"HWP 파일을 열 수 없습니다 (손상된 본문: {name})") from exc
+    if not inflater.eof:
+        raise DocumentError(f"HWP 파일을 열 수 없습니다 (본문이 잘림: {name})")
+    return b"".join(chunks)
+
+
+def _too_big() -> DocumentError:
+    return DocumentError(
+        f"HWP 파일을 열 수 없습니다 (압축을 푼 본문이 너무 큼, 한도 {limits.MAX_DECOMPRESSED_BYTES / 1e6:,.0f} MB)"
+    )
+
+
+def _records(data: bytes, records_left: list[int]) -> list[_Record]:
+    """Cut one section into records; `records_left[0]` is how many the document may still have."""
     records = []
     offset = 0
     while offset + 4 <= len(data):
+        records_left[0] -= 1
+        if records_left[0] < 0:
+            raise DocumentError(
+                f"HWP 파일을 열 수 없습니다 (본문 레코드가 너무 많음, 한도 {limits.MAX_ELEMENTS:,}개)"
+            )
         (header,) = struct.unpack_from("<I", data, offset)
         offset += 4
         size = header >> 20
@@ -148,10 +193,14 @@ def _render_table(records: list[_Record], start: int, renderer: TableRenderer) -
             current.append(_para_text(record.payload).strip())
         index += 1
     if cells:
-        n_rows = max(r for r, _ in cells) + 1
         n_columns = max(c for _, c in cells) + 1
+        if n_columns > limits.MAX_TABLE_COLUMNS:
+            raise DocumentError(
+                f"HWP 표의 열이 너무 많습니다 ({n_columns:,}열, 한도 {limits.MAX_TABLE_COLUMNS:,}열)"
+            )
+        rows = sorted({r for r, _ in cells})  # only rows with cells: empty rows would be skipped anyway
         renderer.add_table(
-            [" ".join(filter(None, cells.get((r, c), []))) for c in range(n_columns)] for r in range(n_rows)
+            [" ".join(filter(None, cells.get((r, c), []))) for c in range(n_columns)] for r in rows
         )
     return index
 

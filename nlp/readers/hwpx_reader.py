@@ -9,66 +9,37 @@ reading order, so suggestion-form tables become rows exactly like DOCX tables.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
-import zlib
 from xml.etree import ElementTree as ET
 
 from nlp.readers.errors import DocumentError
+from nlp.readers.package import read_package
+from nlp.readers.safe_xml import ElementBudget, check_xml, looks_like_xml, parse_xml
 from nlp.readers.tables import TableRenderer
 
 _SECTION_NAME = re.compile(r"^Contents/section(\d+)\.xml$", re.IGNORECASE)
-_MAX_XML_BYTES = 200_000_000  # uncompressed body parts; a larger total is treated as a zip bomb
+_MANIFEST = "META-INF/manifest.xml"
 
 
 def read_hwpx(data: bytes) -> TableRenderer:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise DocumentError("HWPX 파일을 열 수 없습니다 (ZIP 구조가 없거나 잘린 파일)") from exc
-    with archive:
-        if _is_encrypted(archive):
-            raise DocumentError("암호가 걸린 HWPX 문서입니다 (암호를 풀어 다시 저장한 뒤 올려 주세요)")
-        names = sorted(
-            (int(match.group(1)), name) for name in archive.namelist() if (match := _SECTION_NAME.match(name))
-        )
-        if not names:
-            raise DocumentError("HWPX 파일을 열 수 없습니다 (본문 구역 Contents/section0.xml 이 없음)")
-        if sum(archive.getinfo(name).file_size for _, name in names) > _MAX_XML_BYTES:
-            raise DocumentError("HWPX 파일을 열 수 없습니다 (본문이 비정상적으로 큼)")
-        renderer = TableRenderer()
-        for _, name in names:
-            _walk(_parse(archive, name), renderer)
+    """Sections in order; every XML part is parsed by `safe_xml` (no DTD, bounded count and depth)."""
+    members = read_package(data, "HWPX")
+    if b"encryption-data" in members.get(_MANIFEST, b""):  # ODF-style mark of password-protected parts
+        raise DocumentError("암호가 걸린 HWPX 문서입니다 (암호를 풀어 다시 저장한 뒤 올려 주세요)")
+    sections = sorted((int(match.group(1)), name) for name in members if (match := _SECTION_NAME.match(name)))
+    if not sections:
+        raise DocumentError("HWPX 파일을 열 수 없습니다 (본문 구역 Contents/section0.xml 이 없음)")
+    budget = ElementBudget("HWPX")
+    section_names = {name for _, name in sections}
+    for name, blob in members.items():  # the parts we do not read are still checked: no part is trusted
+        if name not in section_names and looks_like_xml(blob):
+            check_xml(blob, name, budget)
+    renderer = TableRenderer()
+    for _, name in sections:
+        _walk(parse_xml(members[name], name, budget), renderer)
     if not renderer.text.strip():
         raise DocumentError("HWPX 파일에 글자가 없습니다")
     return renderer
-
-
-def _is_encrypted(archive: zipfile.ZipFile) -> bool:
-    """ODF-style manifest entries with `encryption-data` mark password-protected parts."""
-    if any(info.flag_bits & 0x1 for info in archive.infolist()):
-        return True
-    try:
-        manifest = archive.read("META-INF/manifest.xml")
-    except KeyError:
-        return False
-    except (zipfile.BadZipFile, zlib.error, OSError) as exc:
-        raise DocumentError("HWPX 파일을 열 수 없습니다 (손상된 manifest)") from exc
-    return b"encryption-data" in manifest
-
-
-def _parse(archive: zipfile.ZipFile, name: str) -> ET.Element:
-    try:
-        raw = archive.read(name)
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
-        raise DocumentError(f"HWPX 파일을 열 수 없습니다 (손상된 본문: {name})") from exc
-    if b"<!DOCTYPE" in raw[:4096]:
-        raise DocumentError(f"HWPX 파일을 열 수 없습니다 (허용되지 않는 DTD: {name})")
-    try:
-        return ET.fromstring(raw)
-    except ET.ParseError as exc:
-        raise DocumentError(f"HWPX 파일을 열 수 없습니다 (XML 오류: {name})") from exc
 
 
 def _local(tag: object) -> str:

@@ -34,7 +34,14 @@ def decode_text(data: bytes) -> tuple[str, str]:
         raise DocumentError("빈 파일입니다 (내용 없음)")
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _normalise(data.decode(encoding)), encoding
+            try:
+                return _normalise(data.decode(encoding)), encoding
+            except UnicodeDecodeError as exc:  # the BOM promises an encoding the bytes do not keep
+                name = "UTF-8" if encoding == "utf-8-sig" else "UTF-16"
+                raise DocumentError(
+                    f"{name} 표시(BOM)로 시작하지만 {exc.start:,}번째 바이트부터 {name}이 아닙니다 "
+                    "(손상된 텍스트 파일)"
+                ) from exc
     if looks_binary(data):
         raise DocumentError("텍스트가 아닌 바이너리 파일입니다 (확장자와 내용이 다름)")
     for encoding in ("utf-8", "cp949"):
