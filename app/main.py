@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import models
+from app import auth, models
 
 st.set_page_config(page_title="현장의 목소리", page_icon=":material/record_voice_over:", layout="wide")
 st.markdown(
@@ -14,15 +14,28 @@ st.markdown(
     unsafe_allow_html=True,
 )
 
-pages = [
-    st.Page("views/themes.py", title="테마 개요", icon=":material/hub:", default=True),
-    st.Page("views/suggestions.py", title="건의 탐색", icon=":material/search:"),
-    st.Page("views/trends.py", title="추이 분석", icon=":material/trending_up:"),
-    st.Page("views/tours.py", title="투어 상세", icon=":material/factory:"),
-    st.Page("views/briefing.py", title="브리핑", icon=":material/summarize:"),
-    st.Page("views/admin.py", title="테마 관리", icon=":material/edit_note:"),
-    st.Page("views/upload.py", title="문서 올리기", icon=":material/upload_file:"),
-    st.Page("views/errors.py", title="거부된 파일", icon=":material/report:"),
+# (page, title, icon, the least role that may open it); every page checks the role again itself
+PAGES = [
+    ("views/themes.py", "테마 개요", ":material/hub:", "viewer"),
+    ("views/suggestions.py", "건의 탐색", ":material/search:", "analyst"),
+    ("views/trends.py", "추이 분석", ":material/trending_up:", "viewer"),
+    ("views/tours.py", "투어 상세", ":material/factory:", "analyst"),
+    ("views/briefing.py", "브리핑", ":material/summarize:", "viewer"),
+    ("views/admin.py", "테마 관리", ":material/edit_note:", "admin"),
+    ("views/upload.py", "문서 올리기", ":material/upload_file:", "admin"),
+    ("views/errors.py", "거부된 파일", ":material/report:", "admin"),
+    ("views/users.py", "사용자·감사 기록", ":material/manage_accounts:", "admin"),
 ]
+
 models.warm_up_embedder(models.configured_model())  # in the background, once per server
-st.navigation(pages).run()
+user = auth.current_user()
+if user is None:
+    auth.sign_in_form()
+    st.stop()
+auth.sign_out_button()
+allowed = [
+    st.Page(page, title=title, icon=icon, default=page == "views/themes.py")
+    for page, title, icon, role in PAGES
+    if user.may(role)
+]
+st.navigation(allowed).run()

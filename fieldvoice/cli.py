@@ -19,6 +19,7 @@ from pathlib import Path
 from fieldvoice.area_commands import add_area_commands, run_area_command
 from fieldvoice.config import PROJECT_ROOT, load_settings
 from fieldvoice.theme_commands import add_theme_commands, run_theme_command
+from fieldvoice.user_commands import add_user_commands, run_user_command
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
     add_theme_commands(commands)
     add_area_commands(commands)
+    add_user_commands(commands)
 
     args = parser.parse_args(argv)
     settings = load_settings(args.config)
@@ -60,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_theme_command(args, db_path)
     if args.command == "area":
         return run_area_command(args, db_path, settings.taxonomy)
+    if args.command == "user":
+        return run_user_command(args, db_path)
     return _errors(db_path)
 
 
@@ -103,6 +107,7 @@ def _app(db_path: Path, port: int, config: Path | None) -> int:
         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
         "--server.maxUploadSize", str(upload_mb),
     ]  # fmt: skip
+    _announce_first_admin(db_path)
     if not db_path.exists():
         print(
             f"알림: 창고 파일 {db_path}이(가) 아직 없습니다. `fieldvoice pipeline --db {db_path}`로 만드세요.",
@@ -111,6 +116,25 @@ def _app(db_path: Path, port: int, config: Path | None) -> int:
     print(f"탐색기: http://127.0.0.1:{port}  (Ctrl-C로 종료)", flush=True)
     # Become the Streamlit server (no child process): stopping `fieldvoice app` stops the server.
     os.execve(sys.executable, command, env)
+
+
+def _announce_first_admin(db_path: Path) -> None:
+    """On a fresh install, create the first admin and say once how to sign in."""
+    from fieldvoice import accounts
+
+    password = accounts.ensure_first_admin(accounts.accounts_file(db_path))
+    if password is None:
+        return
+    note = db_path.with_name("first-admin-password.txt")
+    descriptor = os.open(note, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as fh:
+        fh.write(f"사용자 이름: {accounts.FIRST_ADMIN}\n비밀번호: {password}\n")
+    print(
+        f"첫 관리자 계정을 만들었습니다. 사용자 이름 '{accounts.FIRST_ADMIN}', 비밀번호 '{password}' "
+        f"(같은 내용: {note}). 로그인한 뒤 '사용자·감사 기록' 페이지나 "
+        "`fieldvoice user add 이름 --role viewer|analyst|admin`으로 다른 사용자를 추가하세요.",
+        flush=True,
+    )
 
 
 def _errors(db_path: Path) -> int:

@@ -299,12 +299,21 @@ def table_counts(db_path: Path) -> dict[str, int]:
         con.close()
 
 
-def open_page(monkeypatch, db: Path, page: str):
+def sign_in(app, role: str = "admin", name: str = "테스트담당") -> None:
+    """Start the AppTest session signed in as `name` with `role` (as the sign-in form would leave it)."""
+    from app.auth import SESSION_KEY
+    from fieldvoice.accounts import User
+
+    app.session_state[SESSION_KEY] = User(name, role)
+
+
+def open_page(monkeypatch, db: Path, page: str, role: str = "admin", user: str = "테스트담당"):
     """The explorer on warehouse `db`, switched to `page` (e.g. "views/admin.py"), rendered without errors."""
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("FIELDVOICE_DB", str(db))
     app = AppTest.from_file(str(REPO / "app" / "main.py"), default_timeout=90)
+    sign_in(app, role, user)
     app.run()
     app.switch_page(page).run()
     assert not app.exception, app.exception

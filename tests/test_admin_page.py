@@ -57,8 +57,8 @@ def _writes(db: Path) -> tuple[int, ...]:
         ).fetchall()[0]
 
 
-def _page(monkeypatch: pytest.MonkeyPatch, db: Path, page: str = ADMIN) -> AppTest:
-    return open_page(monkeypatch, db, page)
+def _page(monkeypatch: pytest.MonkeyPatch, db: Path, page: str = ADMIN, user: str = "테스트담당") -> AppTest:
+    return open_page(monkeypatch, db, page, user=user)
 
 
 def _table(app: AppTest, column: str) -> pd.DataFrame:
@@ -78,11 +78,10 @@ def _submit(app: AppTest, form: str) -> AppTest:
 
 
 def test_the_page_lists_every_theme_with_hidden_ones_flagged(monkeypatch, db) -> None:
-    monkeypatch.setenv("FIELDVOICE_USER", "김주무관")
     themes = _themes(db)
     hidden = themes[themes.is_hidden]
     assert len(hidden) == 1
-    app = _page(monkeypatch, db)
+    app = _page(monkeypatch, db, user="김주무관")
     assert [t.value for t in app.title] == ["테마 관리"]
     table = _table(app, "숨김")
     assert list(table.columns) == ["ID", "이름", "출처", "건수", "투어", "숨김", "키워드"]
@@ -91,7 +90,9 @@ def test_the_page_lists_every_theme_with_hidden_ones_flagged(monkeypatch, db) ->
         zip(themes.theme_id, themes.is_hidden, strict=True)
     )
     assert set(table["출처"]) <= {"자동(문구)", "담당자", "-"}
-    assert app.text_input(key="rename_actor").value == "김주무관"  # prefilled from FIELDVOICE_USER
+    assert (
+        "담당자: 김주무관" in app.text_input(key="rename_note").label
+    )  # the signed-in user, never free text
     history = _table(app, "담당자")
     assert history.iloc[0][["담당자", "작업", "메모"]].tolist() == ["준비", "숨김", "테스트"]
     assert hidden.label.iloc[0] in history.iloc[0]["테마"]
@@ -100,10 +101,9 @@ def test_the_page_lists_every_theme_with_hidden_ones_flagged(monkeypatch, db) ->
 
 def test_rename_shows_on_the_overview_and_in_the_history(monkeypatch, db) -> None:
     theme = _themes(db).iloc[0]
-    app = _page(monkeypatch, db)
+    app = _page(monkeypatch, db, user="박사무관")
     app.selectbox(key="rename_theme").set_value(int(theme.theme_id))
     app.text_input(key="rename_label").input("현장 AI 인재")
-    app.text_input(key="rename_actor").input("박사무관")
     app.text_input(key="rename_note").input("회의 결과 반영")
     _submit(app, "rename")
     assert not app.error, [e.value for e in app.error]
@@ -121,10 +121,9 @@ def test_rename_shows_on_the_overview_and_in_the_history(monkeypatch, db) -> Non
 def test_merging_a_theme_into_itself_is_refused_and_writes_nothing(monkeypatch, db) -> None:
     theme_id = int(_themes(db).iloc[0].theme_id)
     before = _writes(db)
-    app = _page(monkeypatch, db)
+    app = _page(monkeypatch, db, user="박사무관")
     app.selectbox(key="merge_source").set_value(theme_id)
     app.selectbox(key="merge_target").set_value(theme_id)
-    app.text_input(key="merge_actor").input("박사무관")
     _submit(app, "merge")
     assert any("같은 테마" in e.value for e in app.error)
     assert not app.success
@@ -134,11 +133,10 @@ def test_merging_a_theme_into_itself_is_refused_and_writes_nothing(monkeypatch, 
 def test_move_puts_the_suggestion_in_the_destination(monkeypatch, db) -> None:
     themes = _themes(db)
     origin, destination = (int(t) for t in themes[~themes.is_unassigned].theme_id[:2])
-    app = _page(monkeypatch, db)
+    app = _page(monkeypatch, db, user="이주무관")
     app.selectbox(key="move_origin").set_value(origin).run()
     suggestion = app.selectbox(key="move_suggestion").value
     app.selectbox(key="move_target").set_value(destination)
-    app.text_input(key="move_actor").input("이주무관")
     _submit(app, "move")
     assert not app.error, [e.value for e in app.error]
     assert any("옮겼습니다" in s.value for s in app.success)
@@ -155,12 +153,11 @@ def test_move_puts_the_suggestion_in_the_destination(monkeypatch, db) -> None:
 def test_hide_takes_the_theme_off_the_overview(monkeypatch, db) -> None:
     themes = _themes(db)
     visible = themes[~themes.is_unassigned & ~themes.is_hidden].iloc[0]
-    app = _page(monkeypatch, db)
+    app = _page(monkeypatch, db, user="최주무관")
     assert visible.label in _overview_labels(app)
     app.switch_page(ADMIN).run()
     app.selectbox(key="hide_theme").set_value(int(visible.theme_id))
     app.radio(key="hide_action").set_value("hide")
-    app.text_input(key="hide_actor").input("최주무관")
     _submit(app, "hide")
     assert not app.error, [e.value for e in app.error]
     assert bool(_table(app, "숨김").set_index("ID").loc[visible.theme_id, "숨김"])
@@ -188,10 +185,9 @@ def test_an_area_corrected_on_the_page_shows_everywhere(monkeypatch, db) -> None
     before = _current_areas(db)
     target, (old_area, _) = sorted(before.items())[0]
     new_area = "에너지·원자재·비용" if old_area != "에너지·원자재·비용" else "기술개발·R&D"
-    app = _page(monkeypatch, db)
+    app = _page(monkeypatch, db, user="최주무관")
     app.selectbox(key="area_suggestion").set_value(target)
     app.selectbox(key="area_choice").set_value(new_area)
-    app.text_input(key="area_actor").input("최주무관")
     _submit(app, "area")
     assert not app.error, [e.value for e in app.error]
     assert any(new_area in s.value for s in app.success)

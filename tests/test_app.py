@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from samples import REPO, table_counts
+from samples import REPO, sign_in, table_counts
 from streamlit.testing.v1 import AppTest
 
 from warehouse import queries
@@ -26,6 +26,7 @@ def fresh_cache():
 def _run(monkeypatch: pytest.MonkeyPatch, db: Path) -> AppTest:
     monkeypatch.setenv("FIELDVOICE_DB", str(db))
     app = AppTest.from_file(MAIN, default_timeout=60)
+    sign_in(app)
     app.run()
     return app
 

@@ -18,9 +18,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from fieldvoice import accounts
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 ARTIFACTS = Path(__file__).resolve().parent.parent / ".artifacts"
+BROWSER_USER, BROWSER_PASSWORD = "브라우저관리자", "현장-목소리-2026"
 
 if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
     if os.environ.get("CI"):
@@ -38,6 +41,9 @@ def _free_port() -> int:
 
 @pytest.fixture
 def served_app(flow_run: dict[str, object]):
+    users = accounts.accounts_file(Path(flow_run["db_path"]))
+    if BROWSER_USER not in {u.name for u in accounts.users(users)}:
+        accounts.add_user(users, BROWSER_USER, "admin", BROWSER_PASSWORD)
     port = _free_port()
     command = [
         sys.executable,
@@ -108,6 +114,14 @@ def test_themes_then_a_suggestions_source_in_chromium(
         ).fetchone()[0]
     wait = WebDriverWait(browser, 90)
     browser.get(served_app)
+    # nothing shows before signing in; a wrong password is refused
+    name_box = wait.until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "input[aria-label='사용자 이름']"))
+    )
+    assert not browser.find_elements(By.XPATH, f"//*[contains(text(), '{largest}')]")
+    name_box.send_keys(BROWSER_USER)
+    browser.find_element(By.CSS_SELECTOR, "input[aria-label='비밀번호']").send_keys(BROWSER_PASSWORD)
+    browser.find_element(By.XPATH, "//button[contains(., '로그인')]").click()
     wait.until(ec.presence_of_element_located((By.XPATH, f"//*[contains(text(), '{largest}')]")))
     headings = [h.get_attribute("textContent") for h in browser.find_elements(By.TAG_NAME, "h1")]
     assert any("테마 개요" in h for h in headings), headings

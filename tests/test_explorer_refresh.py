@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from samples import REPO, form_csv_text
+from samples import REPO, form_csv_text, sign_in
 from streamlit.testing.v1 import AppTest
 
 from app.data import REFRESHING
@@ -32,6 +32,7 @@ def fresh_cache():
 def _render(db: Path) -> AppTest:
     st.cache_data.clear()
     app = AppTest.from_file(MAIN, default_timeout=120)
+    sign_in(app)
     app.run()
     return app
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from samples import MINUTES, REPO, binary_bytes
+from samples import MINUTES, REPO, binary_bytes, sign_in
 from streamlit.testing.v1 import AppTest
 
 from app import uploads
@@ -84,6 +84,7 @@ def app_on(monkeypatch: pytest.MonkeyPatch):
         st.cache_data.clear()
         monkeypatch.setenv("FIELDVOICE_DB", str(db))
         app = AppTest.from_file(MAIN, default_timeout=60)
+        sign_in(app)
         app.run()
         app.switch_page(page).run()
         assert not app.exception, app.exception

@@ -7,13 +7,12 @@ Below the forms: the change history, and where the current themes came from in t
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from app import curation, data
+from app import auth, curation, data
 from nlp.labelling import LABEL_SOURCE_NAMES, UNASSIGNED_LABEL
 
 ACTION_NAMES = {
@@ -28,10 +27,11 @@ MODE_NAMES = {"full": "전체 군집", "recluster": "전체 재군집", "increme
 FORMS = ("rename", "merge", "move", "hide", "area")
 SHOWN_CHARS = 70
 
+signed_in = auth.require("admin")
 st.title("테마 관리")
 st.caption(
     "테마 이름을 바꾸고, 두 테마를 합치고, 건의를 다른 테마로 옮기고, 테마를 숨깁니다. "
-    "바꾼 내용은 담당자 이름과 함께 기록되고, 이후 파이프라인을 다시 실행해도 유지됩니다. "
+    f"바꾼 내용은 로그인한 담당자({signed_in.name}) 이름으로 기록되고, 이후 파이프라인을 다시 실행해도 유지됩니다. "
     "연락처와 이메일은 가려져 있습니다."
 )
 
@@ -68,18 +68,13 @@ def _origin(row: object) -> str:
     return " · ".join([*known, str(getattr(row, "suggestion_id", ""))[:8]])
 
 
-def _default_actor() -> str:
-    return st.session_state.get("admin_actor") or os.environ.get("FIELDVOICE_USER", "")
-
-
 def _who(form: str) -> tuple[str, str]:
-    """The required 담당자 이름 and the optional 메모 of a form."""
-    left, right = st.columns([1, 2])
-    actor = left.text_input(
-        "담당자 이름 (필수)", value=_default_actor(), key=f"{form}_actor", placeholder="예: 김주무관"
+    """The signed-in user (every change is recorded under their name, never free text) and the
+    optional 메모 of a form."""
+    note = st.text_input(
+        f"메모 (선택) · 담당자: {signed_in.name}", key=f"{form}_note", placeholder="바꾸는 이유"
     )
-    note = right.text_input("메모 (선택)", key=f"{form}_note", placeholder="바꾸는 이유")
-    return actor, note
+    return signed_in.name, note
 
 
 def _submit(form: str, args: list[object], actor: str, note: str, done: str, group: str = "theme") -> None:
@@ -92,7 +87,7 @@ def _submit(form: str, args: list[object], actor: str, note: str, done: str, gro
     if not result.ok:
         st.error(result.message)
         return
-    st.session_state["admin_actor"] = actor.strip()
+    auth.record("테마·분야 변경", " ".join(str(a) for a in args))
     # The command's first sentence, "반영했습니다 (실행 #N)"; the rest points to the CLI's history.
     applied = result.message.split(". ", 1)[0].rstrip(".")
     st.session_state["admin_done"] = (form, f"{done} {applied}.")

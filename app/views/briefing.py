@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import briefing, data, models
+from app import auth, briefing, data, models
 
+auth.require("viewer")
 st.title("브리핑")
 db = data.require_warehouse()
 suggestions = data.all_suggestions(db)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data
+from app import auth, data
 
+auth.require("admin")
 st.title("거부된 파일")
 db = data.require_warehouse()
 rejected = data.rejected_files(db)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import data, models, search
+from app import auth, data, models, search
 from app.source import show_source
 
+auth.require("analyst")
 st.title("건의 탐색")
 db = data.require_warehouse()
 frame = data.all_suggestions(db)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import charts, data
+from app import auth, charts, data
 from app.text import day, plain
 
 EXAMPLES_PER_THEME = 5
 ALL_AREAS = "전체 분야"
 NO_AREA = "분야 미정"  # themes whose members have no area yet (areas are assigned after theming)
 
+reader = auth.require("viewer")
 st.title("테마 개요")
 st.caption(
     "정책현장투어에서 나온 건의사항을 정책 분야와 주제(테마)별로 묶었습니다. 연락처와 이메일은 가려져 있습니다."
@@ -95,7 +96,9 @@ def _show_theme(theme, expanded: bool) -> None:
             source = " · ".join(plain(part) for part in parts if plain(part) and part != "-")
             st.markdown(f"- {plain(example.text)}")
             st.caption(f"{source} · {plain(example.document)}")
-        if st.button("이 테마의 건의 모두 보기", key=f"open_theme_{theme.theme_id}"):
+        if reader.may("analyst") and st.button(
+            "이 테마의 건의 모두 보기", key=f"open_theme_{theme.theme_id}"
+        ):
             st.session_state["theme_filter"] = theme.label
             st.switch_page("views/suggestions.py")
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import data
+from app import auth, data
 from app.source import show_source
 
+auth.require("analyst")
 st.title("투어 상세")
 db = data.require_warehouse()
 tours = data.tour_list(db)

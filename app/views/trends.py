@@ -7,8 +7,9 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app import charts, data
+from app import auth, charts, data
 
+auth.require("viewer")
 st.title("추이 분석")
 db = data.require_warehouse()
 counts = data.theme_tour_counts(db)

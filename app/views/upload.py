@@ -6,10 +6,11 @@ import re
 
 import streamlit as st
 
-from app import data, uploads
+from app import auth, data, uploads
 from fieldvoice.config import load_settings
 from nlp.readers import SUPPORTED_SUFFIXES
 
+auth.require("admin")
 st.title("문서 올리기")
 settings = load_settings()
 max_mb = settings.ingest.max_file_mb
