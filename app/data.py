@@ -116,11 +116,6 @@ def theme_timeline(db: str, period: str) -> pd.DataFrame:
 
 
 @_cached
-def theme_change_since(db: str, since: object) -> pd.DataFrame:
-    return _read(queries.theme_change_since, since)
-
-
-@_cached
 def tour_list(db: str) -> pd.DataFrame:
     return _read(queries.tour_list)
 

@@ -8,12 +8,15 @@ import re
 
 import docx
 import pandas as pd
+import pypdf
 import pytest
+from hwpx import HwpxDocument
 from samples import SEED_NAME, open_page
 from streamlit.testing.v1 import AppTest
 
 from app import briefing
 from app.text import plain
+from nlp import surges
 from warehouse import queries
 from warehouse.connection import open_for_reading
 
@@ -186,22 +189,34 @@ def test_tour_page_shows_one_tour_and_what_recurs(monkeypatch, stored) -> None:
 # --- 브리핑 -------------------------------------------------------------------------------------
 
 
-def test_briefing_page_and_exports_carry_the_same_content(monkeypatch, stored, flow_run) -> None:
-    app = _page(monkeypatch, stored["db"], "views/briefing.py")
-    period = app.date_input(key="briefing_period").value
-    shown = "\n".join(m.value for m in app.markdown)
-    with open_for_reading(flow_run["db_path"]) as con:
+def _brief(db, start, end, **filters) -> briefing.Briefing:
+    with open_for_reading(db) as con:
         ids, matrix = queries.suggestion_vectors(con, queries.embedding_models(con)[0])
-        brief = briefing.build_briefing(
+        return briefing.build_briefing(
             queries.all_suggestions(con),
             dict(zip(ids, matrix, strict=True)),
             queries.theme_overview(con),
-            *period,
+            start,
+            end,
+            **filters,
         )
+
+
+def test_briefing_page_and_exports_carry_the_same_content(monkeypatch, stored, flow_run) -> None:
+    app = _page(monkeypatch, stored["db"], "views/briefing.py")
+    period = app.date_input(key="briefing_period").value
+    # the default is the last 6 months of data, compared with the 6 months before
+    last = stored["suggestions"]["raised_on"].max().date()
+    assert period[1] == last and 180 <= (period[1] - period[0]).days <= 184
+    shown = "\n".join(m.value for m in app.markdown)
+    brief = _brief(flow_run["db_path"], *period)
     markdown = briefing.to_markdown(brief)
     assert markdown.strip() in shown
+    assert len(app.image) == 1  # the chart the exports carry
     assert "nan" not in markdown  # a missing tour name or organisation is left out, not printed
     assert brief.themes and all(len(t.quotes) >= 2 or t.count < 2 for t in brief.themes)
+    assert plain(f"{period[0]:%Y-%m-%d}~{period[1]:%Y-%m-%d}") in markdown
+    assert plain("과 직전 같은 길이의 기간(") in markdown
 
     document = docx.Document(io.BytesIO(briefing.to_docx(brief)))
     text = "\n".join(p.text for p in document.paragraphs)
@@ -214,6 +229,62 @@ def test_briefing_page_and_exports_carry_the_same_content(monkeypatch, stored, f
     in_period = _suggestions_between(flow_run["db_path"], *period)
     assert brief.suggestions == len(in_period) == sum(a.count for a in brief.areas)
     assert f"| {plain(brief.areas[0].area)} | {brief.areas[0].count} |" in markdown
+
+
+def test_briefing_page_offers_four_downloads(monkeypatch, stored) -> None:
+    app = _page(monkeypatch, stored["db"], "views/briefing.py")
+    labels = [b.label for b in app.get("download_button")]
+    assert labels == ["마크다운(MD) 내려받기", "워드(DOCX) 내려받기", "PDF 내려받기", "한글(HWPX) 내려받기"]
+    assert not app.error  # NanumGothic is installed here: no export is missing
+
+
+def test_briefing_appendix_lists_every_theme_of_the_period(stored, flow_run) -> None:
+    rows = stored["suggestions"]
+    first, last = rows["raised_on"].min().date(), rows["raised_on"].max().date()
+    brief = _brief(flow_run["db_path"], first, last)
+    themed = rows[rows["theme_id"].notna() & (rows["theme_id"] >= 0)]
+    counts = themed["theme"].value_counts()
+    assert {t.label: t.count for t in brief.themes} == counts.to_dict()  # every theme, none left out
+    assert [t.count for t in brief.themes] == sorted(counts, reverse=True)  # largest first
+    markdown = briefing.to_markdown(brief)
+    appendix = markdown.split(plain("부록:"))[1]
+    for rank, theme in enumerate(brief.themes, 1):
+        assert f"## {rank}\\. {plain(theme.label)}" in appendix
+        ids = {i for source in theme.sources for i in source.suggestion_ids}
+        assert ids == set(themed.loc[themed["theme"] == theme.label, "suggestion_id"])
+        for source in theme.sources:
+            assert plain(source.document) in appendix and source.date in appendix.replace("\\", "")
+    assert brief.unthemed == len(rows) - len(themed)
+    # the whole range has nothing before it: no comparison, and no theme is called new
+    assert not brief.comparable
+    assert plain("에는 자료가 없어 직전 기간과는 비교할 수 없습니다") in markdown
+    assert "신규" not in markdown.split(plain("판단 기준"))[0] and "[신규]" not in markdown
+    assert all(t.previous_count is None and not t.status for t in brief.themes)
+
+
+def test_briefing_flags_what_rose_with_its_p_value(stored, flow_run) -> None:
+    # the sample's September 2024 tour raised a dozen suggestions per theme; before it, one to three
+    start, end = pd.Timestamp("2024-09-01").date(), pd.Timestamp("2024-09-30").date()
+    brief = _brief(flow_run["db_path"], start, end)
+    rising = [t for t in brief.themes if t.status == surges.RISING]
+    assert rising, "the sample's September spike must be flagged"
+    markdown = briefing.to_markdown(brief)
+    page_one, appendix = markdown.split("\n---\n")
+    for theme in rising:
+        assert theme.surge.p_value < surges.ALPHA and theme.surge.recent >= surges.MIN_COUNT
+        assert plain(f"{surges.RISING} ({theme.surge.certainty})") in appendix
+    listed = [f"[{s.status}] {kind} '{name}'" for kind, name, s in brief.flagged]
+    assert len(listed) >= len(rising)
+    for line in listed[: briefing.FLAGGED_ON_PAGE]:
+        assert plain(line) in page_one
+    if len(listed) > briefing.FLAGGED_ON_PAGE:  # the rest are named as left to the appendix
+        assert plain(f"외 {len(listed) - briefing.FLAGGED_ON_PAGE}개는 부록에 있습니다") in page_one
+    assert plain(surges.RULE) in markdown
+    # quotes: three to five, each its own block, attribution on the line after its text
+    assert briefing.QUOTES_MIN <= len(brief.quotes) <= briefing.QUOTES_MAX
+    for quote in brief.quotes:
+        block = f"> {plain(f'“{quote.text}”')}  \n> {plain(f'— {quote.source} ({quote.theme})')}\n\n"
+        assert block in page_one + "\n"  # a blank line (or the page end) after every attribution
 
 
 def _suggestions_between(db, start, end):
@@ -229,8 +300,10 @@ def test_briefing_filters_by_policy_area(monkeypatch, stored) -> None:
     assert not app.exception
     shown = "\n".join(m.value for m in app.markdown)
     rows = stored["suggestions"]
-    expected = int(((rows["area"] == area) & rows["raised_on"].notna()).sum())
-    assert f"- 건의 {expected}건" in shown
+    start, end = app.date_input(key="briefing_period").value
+    expected = int(((rows["area"] == area) & rows["raised_on"].dt.date.between(start, end)).sum())
+    assert expected, "the chosen area has suggestions in the default period"
+    assert f"- 건의 {expected}건," in shown
     assert f"| {plain(area)} | {expected} |" in shown
 
 
@@ -276,9 +349,16 @@ def test_no_page_or_export_shows_a_phone_number_or_email(monkeypatch, stored) ->
         pd.Timestamp("2000-01-01").date(),
         pd.Timestamp("2100-01-01").date(),
     )
-    exported = briefing.to_markdown(brief) + "\n".join(
-        p.text for p in docx.Document(io.BytesIO(briefing.to_docx(brief))).paragraphs
+    files = briefing.exports(brief)
+    exported = "\n".join(
+        [
+            files["md"].decode("utf-8"),
+            *(p.text for p in docx.Document(io.BytesIO(files["docx"])).paragraphs),
+            *(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(files["pdf"])).pages),
+            HwpxDocument.open(io.BytesIO(files["hwpx"])).text.plain(),
+        ]
     )
+    assert brief.quotes[0].text.split()[0] in exported  # the text was read back, so this test can fail
     assert not UNMASKED_PHONE.search(exported) and not UNMASKED_EMAIL.search(exported)
 
 
@@ -299,3 +379,34 @@ def test_trends_filter_by_policy_area(monkeypatch, stored) -> None:
     assert not app.exception
     listed = set(app.dataframe[0].value["테마"])
     assert listed and listed <= set(overview[overview.area == area].label)
+
+
+def test_trends_flag_surges_by_the_stated_rule(monkeypatch, stored) -> None:
+    rows = stored["suggestions"].dropna(subset=["raised_on"])
+    themed = rows[rows["theme_id"].notna() & (rows["theme_id"] >= 0)]
+    start, end = pd.Timestamp("2024-09-01").date(), pd.Timestamp("2024-09-30").date()
+    first = rows["raised_on"].min().date()
+    raised = themed["raised_on"].dt.date
+    expected = set()
+    for theme, dates in raised.groupby(themed["theme"]):
+        surge = surges.assess(
+            int(dates.between(start, end).sum()), int((dates < start).sum()), 30, (start - first).days
+        )
+        if surge.flagged:
+            expected.add(theme)
+    assert expected, "the sample's September 2024 spike must be flagged, so this test can fail"
+
+    app = _page(monkeypatch, stored["db"], "views/trends.py")
+    assert any(c.value == surges.RULE for c in app.caption)
+    app.date_input(key="trend_period").set_value((start, end)).run()
+    assert not app.exception
+    flagged = next(
+        df.value for df in app.dataframe if "테마" in df.value.columns and "p값" in df.value.columns
+    )
+    assert set(flagged["테마"]) == expected
+    assert set(flagged["상태"]) <= {surges.NEW, surges.RISING}
+    assert (flagged["p값"].dropna() < surges.ALPHA).all()
+    # the whole range has nothing before it to compare with: nothing is flagged, and the page says why
+    app.date_input(key="trend_period").set_value((first, rows["raised_on"].max().date())).run()
+    assert any("판단할 수 없습니다" in i.value for i in app.info)
+    assert not any("p값" in df.value.columns for df in app.dataframe)

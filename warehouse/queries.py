@@ -435,26 +435,6 @@ def theme_timeline(con: duckdb.DuckDBPyConnection, period: str = "month") -> pd.
     ).df()
 
 
-def theme_change_since(con: duckdb.DuckDBPyConnection, since: object) -> pd.DataFrame:
-    """Per theme: suggestions and tours before and from `since`, and whether it is new since then."""
-    return con.execute(
-        f"""
-        SELECT t.theme_id, t.label AS theme, t.is_unassigned,
-               count(*) FILTER (WHERE s.raised_on < ?) AS before,
-               count(*) FILTER (WHERE s.raised_on >= ?) AS since,
-               count(DISTINCT s.tour_id) FILTER (WHERE s.raised_on >= ?) AS tours_since,
-               min(s.raised_on) AS first_seen
-        FROM suggestion_themes st
-        JOIN themes t ON t.run_id = st.run_id AND t.theme_id = st.theme_id
-        JOIN suggestions s ON s.suggestion_id = st.suggestion_id
-        WHERE st.run_id = {_LATEST_THEMES_RUN} AND NOT t.is_hidden
-        GROUP BY ALL
-        ORDER BY since DESC, t.theme_id
-        """,
-        [since, since, since],
-    ).df()
-
-
 def tour_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Tours with current suggestions, newest first, with how many documents and suggestions each has."""
     return con.execute(

@@ -1,4 +1,5 @@
-"""브리핑: a one-page summary for leadership over a chosen period and set of tours, with exports."""
+"""브리핑: a one-page summary for leadership over a chosen period and set of tours, an appendix with
+every theme, and four exports (Markdown, DOCX, PDF, HWPX) with the same content."""
 
 from __future__ import annotations
 
@@ -16,7 +17,14 @@ if dates.empty:
     st.stop()
 
 first, last = dates.min().date(), dates.max().date()
-period = st.date_input("기간", (first, last), min_value=first, max_value=last, key="briefing_period")
+period = st.date_input(
+    "기간",
+    briefing.default_period(dates),
+    min_value=first,
+    max_value=last,
+    key="briefing_period",
+    help=f"처음에는 자료의 마지막 {briefing.DEFAULT_MONTHS}개월입니다. 직전 같은 길이의 기간과 비교합니다.",
+)
 options = data.filter_options(db)
 tours = st.multiselect("투어 (비우면 전체)", options["tour_name"], key="briefing_tours")
 areas = st.multiselect("정책 분야 (비우면 전체)", data.policy_area_names(), key="briefing_areas")
@@ -28,28 +36,51 @@ if not (isinstance(period, tuple) and len(period) == 2):
 @st.cache_data(ttl=30, show_spinner="브리핑을 만드는 중…")
 def _briefing(
     db: str, start: object, end: object, tours: tuple[str, ...], areas: tuple[str, ...], model: str
-) -> tuple[str, bytes, bool]:
-    """(Markdown, DOCX bytes, has themes) for one choice of period and tours; both exports share one build."""
+) -> tuple[str, bytes | None, dict[str, bytes], str, bool]:
+    """(Markdown, chart PNG, exports, why an export is missing, has suggestions) for one choice of period,
+    tours and areas: every export comes from one build."""
     ids, matrix = data.semantic_index(db, model)
     vectors = dict(zip(ids, matrix, strict=True)) if ids else {}
     brief = briefing.build_briefing(
         data.all_suggestions(db), vectors, data.theme_overview(db), start, end, list(tours), list(areas)
     )
-    return briefing.to_markdown(brief), briefing.to_docx(brief), bool(brief.themes)
+    markdown = briefing.to_markdown(brief)
+    try:
+        exports = briefing.exports(brief)
+        chart = briefing.chart_png(brief) if brief.suggestions else None
+        problem = ""
+    except briefing.FontMissing as missing:  # Markdown needs no font; the others say why they are absent
+        exports, chart, problem = {"md": markdown.encode("utf-8")}, None, str(missing)
+    return markdown, chart, exports, problem, bool(brief.suggestions)
 
 
-markdown, docx_bytes, has_themes = _briefing(
+markdown, chart, exports, problem, has_suggestions = _briefing(
     db, period[0], period[1], tuple(tours), tuple(areas), models.configured_model()
 )
-left, right = st.columns(2)
-left.download_button("Markdown 내려받기", markdown, file_name="fieldvoice-briefing.md", mime="text/markdown")
-right.download_button(
-    "DOCX 내려받기",
-    docx_bytes,
-    file_name="fieldvoice-briefing.docx",
-    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+DOWNLOADS = (
+    ("md", "마크다운(MD) 내려받기", "text/markdown"),
+    (
+        "docx",
+        "워드(DOCX) 내려받기",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    ("pdf", "PDF 내려받기", "application/pdf"),
+    ("hwpx", "한글(HWPX) 내려받기", "application/hwp+zip"),
 )
-if not has_themes:
+for column, (extension, label, mime) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS, strict=True):
+    if extension in exports:
+        column.download_button(
+            label,
+            exports[extension],
+            file_name=f"fieldvoice-briefing-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.{extension}",
+            mime=mime,
+            key=f"briefing_download_{extension}",
+        )
+if problem:
+    st.error(problem)
+if not has_suggestions:
     st.info("선택한 기간과 투어에 건의가 없습니다. 기간이나 투어를 바꿔 보세요.")
-else:
-    st.markdown(markdown)
+    st.stop()
+if chart:
+    st.image(chart, caption="상위 정책 분야와 테마: 이번 기간(주황)과 직전 같은 기간(회색)")
+st.markdown(markdown)

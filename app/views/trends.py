@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
-from app import auth, charts, data
+from app import auth, briefing, charts, data
+from nlp import surges
 
 auth.require("viewer")
 st.title("추이 분석")
@@ -67,29 +67,63 @@ else:
         },
     )
 
-st.subheader("떠오르는 테마와 새 테마")
-last_day = pd.to_datetime(counts.tour_date).max()
-default_since = (last_day - pd.DateOffset(months=6)).date() if pd.notna(last_day) else dt.date.today()
-since = st.date_input("기준일", default_since, key="trend_since")
-change = data.theme_change_since(db, since)
-change = change[~change.is_unassigned & change.theme_id.isin(overview.theme_id)].copy()
-change["상태"] = [
-    "새 테마" if before == 0 and after > 0 else ("증가" if after > before else "")
-    for before, after in zip(change["before"], change["since"], strict=True)
-]
-flagged = change[change["상태"] != ""]
-if flagged.empty:
-    st.info("기준일 이후 새로 나타나거나 늘어난 테마가 없습니다.")
-else:
+st.subheader("떠오르는 테마와 새 테마 (민원예보)")
+st.caption(surges.RULE)
+rows = data.all_suggestions(db)
+dated = rows.dropna(subset=["raised_on"])
+if dated.empty:
+    st.info("날짜가 있는 건의가 없어 추이를 판단할 수 없습니다.")
+    st.stop()
+first = dated["raised_on"].min().date()
+recent = st.date_input(
+    "최근 기간",
+    briefing.default_period(dated["raised_on"]),
+    min_value=first,
+    max_value=dated["raised_on"].max().date(),
+    key="trend_period",
+    help="이 기간의 건수를 그 이전 전체 기간(같은 길이로 환산)과 비교합니다.",
+)
+if not (isinstance(recent, tuple) and len(recent) == 2):
+    st.info("최근 기간의 시작일과 종료일을 모두 고르세요.")
+    st.stop()
+start, end = recent
+days = (end - start).days + 1
+history_days = (start - first).days
+st.caption(
+    f"최근 기간 {start:%Y-%m-%d}~{end:%Y-%m-%d}({days}일)을 그 이전 {first:%Y-%m-%d}~"
+    f"{start - dt.timedelta(days=1):%Y-%m-%d}({history_days}일, 같은 길이 기간 {history_days / days:.1f}개)과 비교"
+)
+themed = dated[dated.theme_id.notna() & dated.theme_id.isin(overview.theme_id) & (dated.theme_id >= 0)]
+themed = themed.assign(theme_key=themed.theme_id.astype(int).astype(str))
+area_rows = dated.assign(area=dated.area.fillna("기타"))
+if chosen_areas:
+    area_rows = area_rows[area_rows.area.isin(chosen_areas)]
+COLUMNS = {
+    "status": "상태",
+    "recent": "최근 기간",
+    "expected": "기대 건수",
+    "p_value": "p값",
+    "certainty": "근거",
+}
+for title, table in (
+    ("테마", briefing.surge_table(themed, "theme_key", "theme", start, end, first)),
+    ("정책 분야", briefing.surge_table(area_rows, "area", "area", start, end, first)),
+):
+    flagged = table[table.status.isin([surges.NEW, surges.RISING])]
+    if history_days < days:
+        st.info(
+            f"최근 기간 이전의 자료가 같은 길이 기간 하나에 못 미쳐 {title}의 신규·급증을 판단할 수 없습니다."
+        )
+        break
+    if flagged.empty:
+        st.info(f"최근 기간에 통계적으로 두드러지게 늘거나 새로 나타난 {title}이(가) 없습니다.")
+        continue
     st.dataframe(
-        flagged[["theme", "상태", "before", "since", "tours_since"]].rename(
-            columns={
-                "theme": "테마",
-                "before": "기준일 전",
-                "since": "기준일 후",
-                "tours_since": "기준일 후 투어",
-            }
-        ),
+        flagged[["name", *COLUMNS]].rename(columns={"name": title, **COLUMNS}),
         hide_index=True,
         width="stretch",
+        column_config={
+            "기대 건수": st.column_config.NumberColumn(format="%.1f"),
+            "p값": st.column_config.NumberColumn(format="%.4f"),
+        },
     )
