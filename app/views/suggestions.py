@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import auth, data, models, search
+from app import auth, data, export, models, search
 from app.source import show_source
 
 auth.require("analyst")
@@ -18,7 +18,6 @@ if frame.empty:
 
 
 options = data.filter_options(db)
-models.warm_up_tagger()
 MAX_ROWS = 1000
 
 
@@ -96,6 +95,19 @@ columns = ["text", "area", "theme", "raised_on", "tour_name", "organisation", "i
 labels = {"text": "건의", "area": "정책 분야", "theme": "테마", "raised_on": "일자", "tour_name": "투어", "organisation": "소속",
           "industry": "업종", "region": "지역", "similarity": "유사도"}  # fmt: skip
 shown = results.head(MAX_ROWS)[([similarity] if similarity else []) + columns].rename(columns=labels)
+st.download_button(
+    f"CSV 내려받기 (Excel용, 건의 {len(results):,}건)",
+    export.to_csv(
+        results[([similarity] if similarity else []) + columns + ["document"]].rename(
+            columns={**labels, "document": "문서"}
+        )
+    ),
+    file_name="fieldvoice-suggestions.csv",
+    mime="text/csv",
+    key="suggestions_csv",
+    on_click=auth.record,
+    args=("내려받기", f"건의 CSV {len(results)}건"),
+)
 st.dataframe(
     shown,
     hide_index=True,
