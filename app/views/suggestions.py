@@ -108,20 +108,31 @@ st.download_button(
     on_click=auth.record,
     args=("내려받기", f"건의 CSV {len(results)}건"),
 )
-st.dataframe(
-    shown,
+picked = st.dataframe(
+    shown.fillna({c: "-" for c in shown.columns if shown[c].dtype == object}),  # never None/nan
     hide_index=True,
     width="stretch",
     column_config={
         "일자": st.column_config.DateColumn(format="YYYY-MM-DD"),
         "유사도": st.column_config.NumberColumn(format="%.3f"),
     },
+    on_select="rerun",
+    selection_mode="single-row",
+    key="suggestions_table",
 )
 
 st.subheader("출처 보기")
+st.caption("표에서 행을 누르거나 아래에서 건의를 고르면 원문에서 해당 문장을 보여 줍니다.")
 top = results.head(200)
 choices = top["suggestion_id"].tolist()
 texts = dict(zip(top["suggestion_id"], top["text"], strict=True))
+rows = picked.selection.rows if picked is not None and hasattr(picked, "selection") else []
+if rows and rows[0] < len(shown):
+    clicked = results.iloc[rows[0]]["suggestion_id"]
+    if clicked not in texts:
+        choices.insert(0, clicked)
+        texts[clicked] = results.iloc[rows[0]]["text"]
+    st.session_state["source_choice"] = clicked
 chosen = st.selectbox(
     "건의를 고르면 원문에서 해당 문장을 보여 줍니다",
     choices,
