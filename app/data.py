@@ -164,6 +164,11 @@ def require_warehouse() -> str:
 
 
 @_cached
+def suggestions_per_document(db: str) -> dict[str, int]:
+    return _read(queries.suggestions_per_document)
+
+
+@_cached
 def rejected_files(db: str) -> pd.DataFrame:
     return _read(queries.rejected_files)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import auth, models
+from fieldvoice.config import load_settings
 
 st.set_page_config(page_title="현장의 목소리", page_icon=":material/record_voice_over:", layout="wide")
 st.markdown(
@@ -27,7 +28,7 @@ PAGES = [
     ("views/users.py", "사용자·감사 기록", ":material/manage_accounts:", "admin"),
 ]
 
-models.warm_up_embedder(models.configured_model())  # in the background, once per server
+models.warm_up(models.configured_model(), load_settings().analysis.tagger)  # background, once per server
 user = auth.current_user()
 if user is None:
     auth.sign_in_form()

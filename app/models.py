@@ -17,11 +17,6 @@ def _tagger(name: str):
     return load_tagger(name)
 
 
-def warm_up_tagger() -> None:
-    """Load the tagger (konlpy starts a JVM) when the search page first opens, not on the first search."""
-    _tagger(load_settings().analysis.tagger)
-
-
 def query_nouns(query: str) -> list[str]:
     """Nouns of a search query, by the configured tagger."""
     return _tagger(load_settings().analysis.tagger).nouns(query) if query.strip() else []
@@ -40,11 +35,18 @@ def embed_query(query: str, model: str) -> np.ndarray:
 
 
 @st.cache_resource(show_spinner=False)
-def warm_up_embedder(model: str) -> threading.Thread:
-    """Load the embedding model in the background once per server, so the first semantic search is quick."""
-    from nlp.embedding import load_embedder
+def warm_up(model: str, tagger: str) -> threading.Thread:
+    """Load the tagger (konlpy starts a JVM: seconds) and the embedding model in the background, once
+    per server, so no page waits for them: the first keyword or semantic search finds them loaded."""
 
-    thread = threading.Thread(target=load_embedder, args=(model,), name="fieldvoice-warm-up", daemon=True)
+    def load() -> None:
+        from nlp.embedding import load_embedder
+        from nlp.tagging import load_tagger
+
+        load_tagger(tagger).nouns("준비")
+        load_embedder(model)
+
+    thread = threading.Thread(target=load, name="fieldvoice-warm-up", daemon=True)
     thread.start()
     return thread
 

@@ -410,3 +410,17 @@ def test_trends_flag_surges_by_the_stated_rule(monkeypatch, stored) -> None:
     app.date_input(key="trend_period").set_value((first, rows["raised_on"].max().date())).run()
     assert any("판단할 수 없습니다" in i.value for i in app.info)
     assert not any("p값" in df.value.columns for df in app.dataframe)
+
+
+def test_clicking_a_table_row_opens_its_source(monkeypatch, stored) -> None:
+    app = _page(monkeypatch, stored["db"], "views/suggestions.py")
+    table = _table(app)
+    assert "None" not in table.to_string() and "nan" not in table.to_string()
+    first, third = table.iloc[0]["건의"], table.iloc[2]["건의"]
+    assert first != third
+    marked = lambda: "\n".join(m.value for m in app.markdown if "<mark>" in m.value)  # noqa: E731
+    assert f"<mark>{first}</mark>" in marked()  # before a click: the first row's source
+    app.session_state["suggestions_table"] = {"selection": {"rows": [2], "columns": []}}
+    app.run()
+    assert not app.exception
+    assert f"<mark>{third}</mark>" in marked()

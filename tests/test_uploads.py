@@ -108,3 +108,47 @@ def test_upload_page_waits_for_files(app_on, flow_run) -> None:
     app = app_on(flow_run["db_path"], "views/upload.py")
     assert [t.value for t in app.title] == ["문서 올리기"]
     assert any("올릴 파일" in i.value for i in app.info)
+
+
+def test_an_upload_never_silently_replaces_another_document(tmp_path: Path) -> None:
+    first = uploads.store_upload("회의록.txt", MINUTES.encode("utf-8"), tmp_path, LIMIT)
+    other = (MINUTES + "\n추가 건의: 물류비 지원 확대를 요청드립니다.\n").encode("utf-8")
+    kept_apart = uploads.store_upload("회의록.txt", other, tmp_path, LIMIT)
+    assert first.is_new and kept_apart.is_new
+    assert kept_apart.stored_as == "회의록 (2).txt" and "다른 파일" in (kept_apart.problem or "")
+    assert (tmp_path / "회의록.txt").read_text(encoding="utf-8") == MINUTES  # the first is untouched
+    replaced = uploads.store_upload("회의록.txt", other, tmp_path, LIMIT, replace_existing=True)
+    assert replaced.stored_as == "회의록.txt" and (tmp_path / "회의록.txt").read_bytes() == other
+    duplicate = uploads.store_upload("회의록.txt", other, tmp_path, LIMIT)
+    assert not duplicate.is_new  # nothing new: the page runs no pipeline for it
+
+
+def test_file_names_are_cut_by_bytes_not_characters() -> None:
+    name = uploads.safe_file_name("정책현장투어 회의록 " * 40 + ".txt")
+    assert len(name.encode("utf-8")) <= uploads.MAX_NAME_BYTES and name.endswith(".txt")
+
+
+def test_a_hostile_upload_is_checked_outside_the_server(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document>" + " " * 300_000_000 + "</w:document>")
+    result = uploads.store_upload("폭탄.docx", bomb.getvalue(), tmp_path / "raw", LIMIT)
+    assert result.stored_as is None and result.problem
+    assert not (tmp_path / "raw").exists() or not any((tmp_path / "raw").iterdir())
+
+
+def test_csv_exports_keep_hangul_for_excel_and_never_carry_formulas() -> None:
+    import pandas as pd
+
+    from app import export
+
+    frame = pd.DataFrame({"건의": ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "스마트공장 지원"]})
+    data = export.to_csv(frame)
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "건의" and lines[-1] == "스마트공장 지원"
+    assert all(line.startswith(("'", "\"'")) for line in lines[1:5]), lines

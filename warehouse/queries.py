@@ -329,6 +329,18 @@ _REJECTED_FILES = f"""
 """
 
 
+def suggestions_per_document(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Current suggestions of each current document, by its path in the data folder."""
+    rows = con.execute(
+        """
+        SELECT d.path, count(s.suggestion_id) FROM documents d
+        LEFT JOIN suggestions s ON s.document_hash = d.content_hash
+        WHERE d.superseded_by IS NULL GROUP BY d.path
+        """
+    ).fetchall()
+    return {path: int(count) for path, count in rows}
+
+
 def rejected_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Files refused and not since ingested, and documents with no suggestion, with the reason, newest first."""
     return con.execute(f"SELECT * FROM ({_REJECTED_FILES}) ORDER BY rejected_at DESC, path").df()

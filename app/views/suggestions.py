@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app import auth, data, models, search
+from app import auth, data, export, models, search
 from app.source import show_source
 
 auth.require("analyst")
@@ -18,7 +18,6 @@ if frame.empty:
 
 
 options = data.filter_options(db)
-models.warm_up_tagger()
 MAX_ROWS = 1000
 
 
@@ -96,20 +95,44 @@ columns = ["text", "area", "theme", "raised_on", "tour_name", "organisation", "i
 labels = {"text": "건의", "area": "정책 분야", "theme": "테마", "raised_on": "일자", "tour_name": "투어", "organisation": "소속",
           "industry": "업종", "region": "지역", "similarity": "유사도"}  # fmt: skip
 shown = results.head(MAX_ROWS)[([similarity] if similarity else []) + columns].rename(columns=labels)
-st.dataframe(
-    shown,
+st.download_button(
+    f"CSV 내려받기 (Excel용, 건의 {len(results):,}건)",
+    export.to_csv(
+        results[([similarity] if similarity else []) + columns + ["document"]].rename(
+            columns={**labels, "document": "문서"}
+        )
+    ),
+    file_name="fieldvoice-suggestions.csv",
+    mime="text/csv",
+    key="suggestions_csv",
+    on_click=auth.record,
+    args=("내려받기", f"건의 CSV {len(results)}건"),
+)
+picked = st.dataframe(
+    shown.fillna({c: "-" for c in shown.columns if shown[c].dtype == object}),  # never None/nan
     hide_index=True,
     width="stretch",
     column_config={
         "일자": st.column_config.DateColumn(format="YYYY-MM-DD"),
         "유사도": st.column_config.NumberColumn(format="%.3f"),
     },
+    on_select="rerun",
+    selection_mode="single-row",
+    key="suggestions_table",
 )
 
 st.subheader("출처 보기")
+st.caption("표에서 행을 누르거나 아래에서 건의를 고르면 원문에서 해당 문장을 보여 줍니다.")
 top = results.head(200)
 choices = top["suggestion_id"].tolist()
 texts = dict(zip(top["suggestion_id"], top["text"], strict=True))
+rows = picked.selection.rows if picked is not None and hasattr(picked, "selection") else []
+if rows and rows[0] < len(shown):
+    clicked = results.iloc[rows[0]]["suggestion_id"]
+    if clicked not in texts:
+        choices.insert(0, clicked)
+        texts[clicked] = results.iloc[rows[0]]["text"]
+    st.session_state["source_choice"] = clicked
 chosen = st.selectbox(
     "건의를 고르면 원문에서 해당 문장을 보여 줍니다",
     choices,
