@@ -75,6 +75,8 @@ for column, (extension, label, mime) in zip(st.columns(len(DOWNLOADS)), DOWNLOAD
             file_name=f"fieldvoice-briefing-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.{extension}",
             mime=mime,
             key=f"briefing_download_{extension}",
+            on_click=auth.record,
+            args=("내려받기", f"브리핑 {extension.upper()} {period[0]}~{period[1]}"),
         )
 if problem:
     st.error(problem)
