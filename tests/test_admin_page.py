@@ -4,6 +4,7 @@ history. Curation writes the warehouse, so every test works on its own copy."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def _table(app: AppTest, column: str) -> pd.DataFrame:
 def _overview_labels(app: AppTest) -> list[str]:
     app.switch_page("views/themes.py").run()
     assert not app.exception, app.exception
-    return [e.label.split(" · ")[0] for e in app.expander]
+    return [re.sub(r"\\(.)", r"\1", e.label.split(" · ")[0]) for e in app.expander]  # shown escaped
 
 
 def _submit(app: AppTest, form: str) -> AppTest:

@@ -10,6 +10,7 @@ import streamlit as st
 from samples import REPO, sign_in, table_counts
 from streamlit.testing.v1 import AppTest
 
+from app.text import plain
 from warehouse import queries
 from warehouse.connection import open_for_reading
 
@@ -93,7 +94,7 @@ def test_one_expander_per_theme_with_its_label(monkeypatch: pytest.MonkeyPatch, 
     expanders = app.expander
     assert len(expanders) == len(overview) == len(warehouse["overview"])
     for expander, theme in zip(expanders, overview, strict=True):
-        assert expander.label == f"{theme.label} · 건의 {theme.size}건 · 투어 {theme.tours}곳"
+        assert expander.label == f"{plain(theme.label)} · 건의 {theme.size}건 · 투어 {theme.tours}곳"
 
 
 def test_expanders_show_keywords_and_example_suggestions(monkeypatch: pytest.MonkeyPatch, warehouse) -> None:
@@ -117,7 +118,7 @@ def test_areas_open_the_page_with_counts_change_and_top_themes(monkeypatch, ware
     areas = warehouse["areas"]
     assert table["정책 분야"].tolist() == areas.area.tolist()
     assert int(table["건의(주 분야)"].sum()) == int(warehouse["summary"]["suggestions"])
-    assert [s.value.split(" · ")[0] for s in app.subheader][:2] == ["정책 분야", areas.area[0]]
+    assert [s.value.split(" · ")[0] for s in app.subheader][:2] == ["정책 분야", plain(areas.area[0])]
     named = 0
     for _, row in table.iterrows():
         for name in row["주요 테마"].split(", ") if row["주요 테마"] != "-" else []:

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from app import auth, curation, data
+from app.text import plain
 from nlp.labelling import LABEL_SOURCE_NAMES, UNASSIGNED_LABEL
 
 ACTION_NAMES = {
@@ -100,7 +101,7 @@ def _submit(form: str, args: list[object], actor: str, note: str, done: str, gro
 def _show_done(form: str) -> None:
     done = st.session_state.get("admin_done")
     if done and done[0] == form:
-        st.success(done[1])
+        st.success(plain(done[1]))  # it names themes: text from documents or staff, shown as text
         del st.session_state["admin_done"]
 
 
@@ -237,9 +238,9 @@ with hide_tab:
         if st.form_submit_button("반영하기", type="primary", key="hide_submit"):
             hidden = bool(by_id[theme_id].is_hidden)
             if action == "hide" and hidden:
-                st.error(f"'{by_id[theme_id].label}'은(는) 이미 숨긴 테마입니다.")
+                st.error(plain(f"'{by_id[theme_id].label}'은(는) 이미 숨긴 테마입니다."))
             elif action == "unhide" and not hidden:
-                st.error(f"'{by_id[theme_id].label}'은(는) 숨긴 테마가 아닙니다.")
+                st.error(plain(f"'{by_id[theme_id].label}'은(는) 숨긴 테마가 아닙니다."))
             else:
                 verb = "숨겼습니다" if action == "hide" else "다시 보이게 했습니다"
                 _submit("hide", [action, theme_id], actor, note, f"'{by_id[theme_id].label}'을(를) {verb}.")

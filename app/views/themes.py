@@ -81,7 +81,7 @@ examples_by_theme = {theme_id: group for theme_id, group in examples.groupby("th
 
 
 def _show_theme(theme, expanded: bool) -> None:
-    title = f"{theme.label} · 건의 {theme.size}건 · 투어 {theme.tours}곳"
+    title = f"{plain(theme.label)} · 건의 {theme.size}건 · 투어 {theme.tours}곳"
     with st.expander(title, expanded=expanded):
         if not theme.is_unassigned and theme.area != NO_AREA and pd.notna(theme.area_members):
             st.markdown(
@@ -108,7 +108,7 @@ for area in area_order if chosen_area == ALL_AREAS else [chosen_area]:
     in_area = shown[(shown.area == area) & ~shown.is_unassigned]
     if in_area.empty:
         continue
-    st.subheader(f"{area} · 테마 {len(in_area)}개 · 건의 {int(in_area['size'].sum()):,}건")
+    st.subheader(f"{plain(area)} · 테마 {len(in_area)}개 · 건의 {int(in_area['size'].sum()):,}건")
     for theme in in_area.itertuples():
         _show_theme(theme, expanded=opened < 3)
         opened += 1

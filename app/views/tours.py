@@ -7,6 +7,7 @@ import streamlit as st
 
 from app import auth, data
 from app.source import show_source
+from app.text import plain
 
 auth.require("analyst")
 st.title("투어 상세")
@@ -19,7 +20,8 @@ if tours.empty:
 
 def _name(row: pd.Series) -> str:
     day = "-" if pd.isna(row.tour_date) else pd.Timestamp(row.tour_date).strftime("%Y-%m-%d")
-    return f"{day} · {row.tour_name or row.host or '이름 없음'} · {row.company or row.place or ''}"
+    where = row.company if isinstance(row.company, str) else row.place if isinstance(row.place, str) else ""
+    return f"{day} · {row.tour_name} · {where}".rstrip(" ·")
 
 
 names = {row.tour_id: _name(row) for row in tours.itertuples()}
@@ -30,12 +32,13 @@ left, right = st.columns(2)
 with left:
     st.markdown(f"**일자** {names[tour_id].split(' · ')[0]}")
     st.markdown(
-        f"**기업** {tour.company or '-'}  \n**업종** {tour.industry or '-'}  \n**지역** {tour.region or '-'}"
+        f"**기업** {plain(tour.company) or '-'}  \n**업종** {plain(tour.industry) or '-'}  \n"
+        f"**지역** {plain(tour.region) or '-'}"
     )
-    st.markdown(f"**장소** {tour.place or '-'}  \n**주관** {tour.host or '-'}")
+    st.markdown(f"**장소** {plain(tour.place) or '-'}  \n**주관** {plain(tour.host) or '-'}")
 with right:
     participants = list(tour.participants) if tour.participants is not None else []
-    st.markdown("**참석자** " + (", ".join(participants) if participants else "-"))
+    st.markdown("**참석자** " + (plain(", ".join(participants)) if participants else "-"))
     st.markdown(f"**문서** {tour.documents}건 · **건의** {tour.suggestions}건")
 
 st.subheader("문서")
@@ -55,9 +58,9 @@ if suggestions.empty:
 for theme, group in suggestions.groupby(suggestions.theme.fillna("미분류"), sort=False):
     earlier = int(group.earlier_tours.iloc[0])
     note = f"이전 투어 {earlier}곳에서도 제기됨" if earlier else "이 투어에서 처음 제기됨"
-    st.markdown(f"**{theme}** · {len(group)}건 · {note}")
+    st.markdown(f"**{plain(theme)}** · {len(group)}건 · {note}")
     for text in group.text:
-        st.markdown(f"- {text}")
+        st.markdown(f"- {plain(text)}")
 
 st.subheader("출처 보기")
 texts = dict(zip(suggestions.suggestion_id, suggestions.text, strict=True))

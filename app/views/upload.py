@@ -7,6 +7,7 @@ import re
 import streamlit as st
 
 from app import auth, data, uploads
+from app.text import plain
 from fieldvoice.config import load_settings
 from nlp.readers import SUPPORTED_SUFFIXES
 
@@ -42,12 +43,12 @@ with st.spinner("파일을 확인하는 중…"):
     ]
 for item in stored:
     if item.stored_as is None:
-        st.error(f"{item.original}: {item.problem}")
+        st.error(plain(f"{item.original}: {item.problem}"))
         auth.record("문서 올리기 거부", f"{item.original}: {item.problem}")
     elif item.problem:
-        st.info(f"{item.original}: {item.problem}")
+        st.info(plain(f"{item.original}: {item.problem}"))
     else:
-        st.success(f"{item.original}: '{item.stored_as}'(으)로 저장했습니다")
+        st.success(plain(f"{item.original}: '{item.stored_as}'(으)로 저장했습니다"))
     if item.is_new:
         auth.record("문서 올리기", item.stored_as or "")
 
