@@ -10,6 +10,7 @@ fieldvoice area list|history|set SUGGESTION AREA [--by NAME]                   (
 from __future__ import annotations
 
 import argparse
+import fcntl
 import gc
 import math
 import os
@@ -41,6 +42,17 @@ def main(argv: list[str] | None = None) -> int:
     app = commands.add_parser("app", help="serve the explorer on 127.0.0.1")
     app.add_argument("--db", type=Path)
     app.add_argument("--port", type=int, default=8501)
+    app.add_argument(
+        "--address",
+        default="127.0.0.1",
+        help="interface to listen on (default 127.0.0.1; see README for a TLS proxy)",
+    )
+    app.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        help="a host name browsers may use to reach the app (repeatable; 127.0.0.1 and localhost always)",
+    )
 
     errors = commands.add_parser("errors", help="list rejected files and why")
     errors.add_argument("--db", type=Path)
@@ -50,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     add_user_commands(commands)
 
     args = parser.parse_args(argv)
+    os.umask(0o077)  # the warehouse, state and uploads hold what people told a ministry: owner only
     settings = load_settings(args.config)
     db_path = (args.db or settings.db_path).resolve()
     if args.command == "pipeline":
@@ -57,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             args.data or settings.data_dir, db_path, args.config, settings.state_dir, args.recluster
         )
     if args.command == "app":
-        return _app(db_path, args.port, args.config)
+        return _app(db_path, args.port, args.config, args.address, args.allowed_host)
     if args.command == "theme":
         return run_theme_command(args, db_path)
     if args.command == "area":
@@ -67,7 +80,30 @@ def main(argv: list[str] | None = None) -> int:
     return _errors(db_path)
 
 
+def pipeline_lock_file(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".pipeline.lock")
+
+
+def _take_pipeline_lock(db_path: Path) -> int | None:
+    """An exclusive lock on the warehouse's pipeline, held until this process ends (even when it is
+    killed, the system releases it); None when another run holds it."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(pipeline_lock_file(db_path), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
 def _pipeline(data_dir: Path, db_path: Path, config: Path | None, state_dir: Path, recluster: bool) -> int:
+    if _take_pipeline_lock(db_path) is None:  # one run at a time per warehouse, said at once
+        print(
+            f"fieldvoice: 다른 파이프라인이 이미 이 창고({db_path})를 처리하고 있습니다. 끝난 뒤 다시 실행하세요.",
+            file=sys.stderr,
+        )
+        return 3
     from flows.prefect_env import configure_prefect
 
     configure_prefect(state_dir)
@@ -94,7 +130,7 @@ def _pipeline(data_dir: Path, db_path: Path, config: Path | None, state_dir: Pat
     return 0
 
 
-def _app(db_path: Path, port: int, config: Path | None) -> int:
+def _app(db_path: Path, port: int, config: Path | None, address: str, allowed_hosts: list[str]) -> int:
     env = dict(os.environ, FIELDVOICE_DB=str(db_path))
     if config:
         env["FIELDVOICE_CONFIG"] = str(config.resolve())
@@ -103,17 +139,23 @@ def _app(db_path: Path, port: int, config: Path | None) -> int:
     )  # the uploader states the true limit
     command = [
         sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app" / "main.py"),
-        "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+        "--server.address", address, "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
         "--server.maxUploadSize", str(upload_mb),
+        # errors: a short message in the page, the details only in the server's log
+        "--client.showErrorDetails", "none",
     ]  # fmt: skip
+    # the websocket answers only these Host names: a DNS-rebinding page cannot drive the app
+    for host in dict.fromkeys(["127.0.0.1", "localhost", address, *allowed_hosts]):
+        if host not in ("0.0.0.0", "::"):
+            command += ["--server.allowedHosts", host]
     _announce_first_admin(db_path)
     if not db_path.exists():
         print(
             f"알림: 창고 파일 {db_path}이(가) 아직 없습니다. `fieldvoice pipeline --db {db_path}`로 만드세요.",
             flush=True,
         )
-    print(f"탐색기: http://127.0.0.1:{port}  (Ctrl-C로 종료)", flush=True)
+    print(f"탐색기: http://{address}:{port}  (Ctrl-C로 종료)", flush=True)
     # Become the Streamlit server (no child process): stopping `fieldvoice app` stops the server.
     os.execve(sys.executable, command, env)
 

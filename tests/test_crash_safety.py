@@ -235,3 +235,24 @@ def test_killed_runs_lose_nothing_and_leave_no_partial_state(tmp_path: Path) -> 
         else:
             assert len(completed) == 2 and snapshot["new_texts"] == NEW_TEXTS, moment
         assert [s for _, s in snapshot["runs"]].count("running") <= 1, moment
+
+
+def test_a_second_pipeline_on_the_same_warehouse_says_so_at_once(tmp_path) -> None:
+    import fcntl
+
+    from fieldvoice.cli import pipeline_lock_file
+
+    db = tmp_path / "warehouse.duckdb"
+    holder = os.open(pipeline_lock_file(db), os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # a run in progress
+    try:
+        started = time.monotonic()
+        second = subprocess.run(
+            [sys.executable, "-m", "fieldvoice.cli", "pipeline", "--data", str(tmp_path), "--db", str(db)],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert second.returncode == 3 and "다른 파이프라인" in second.stderr
+        assert time.monotonic() - started < 20  # no work done, no waiting
+        assert not db.exists()
+    finally:
+        os.close(holder)

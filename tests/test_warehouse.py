@@ -286,3 +286,12 @@ def test_named_queries_work_in_any_order_on_one_connection(tmp_path: Path) -> No
         assert queries.last_theme_fingerprint(con) == "first"
         hashes = [short_hash(s.text) for s in out.suggestions]
         assert set(queries.cached_embeddings(con, "usem3", hashes)) == set(hashes)
+
+
+def test_the_warehouse_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    import stat
+
+    db = tmp_path / "state" / "warehouse.duckdb"
+    with open_for_writing(db):
+        pass
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600

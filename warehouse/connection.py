@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,9 +85,11 @@ def open_for_writing(db_path: Path, wait: float | None = None) -> Iterator[duckd
 
     Waits up to `wait` seconds for readers to let go of the file.
     """
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     con = _connect_waiting(db_path, read_only=False, wait=WRITE_WAIT_SECONDS if wait is None else wait)
     try:
+        with contextlib.suppress(OSError):  # what people told a ministry: readable by its owner only
+            os.chmod(db_path, 0o600)
         migrate(con)
         yield con
     finally:
