@@ -7,13 +7,20 @@ import html
 import pandas as pd
 import streamlit as st
 
+from app.text import plain
+
+CONTEXT_CHARS = 600  # at most this much of the paragraph on each side: a one-line document stays readable
+
 
 def paragraph_around(text: str, start: int, end: int) -> tuple[str, str, str]:
-    """(before, the span, after) within the paragraph (blank-line or line bounded) holding the span."""
-    left = text.rfind("\n", 0, start) + 1
+    """(before, the span, after) within the line holding the span, at most CONTEXT_CHARS on each side
+    (cut with "…"), so a document written as one 2-million-character line never goes to the browser."""
+    left = max(text.rfind("\n", 0, start) + 1, start - CONTEXT_CHARS)
     right = text.find("\n", end)
-    right = len(text) if right == -1 else right
-    return text[left:start], text[start:end], text[end:right]
+    right = min(len(text) if right == -1 else right, end + CONTEXT_CHARS)
+    before = ("…" if left > 0 and text[left - 1] != "\n" else "") + text[left:start]
+    after = text[end:right] + ("…" if right < len(text) and text[right] != "\n" else "")
+    return before, text[start:end], after
 
 
 def _value(row: dict[str, object], key: str) -> str:
@@ -37,9 +44,8 @@ def show_source(source: dict[str, object] | None) -> None:
     before, span, after = paragraph_around(
         str(source["document_text"]), int(source["span_start"]), int(source["span_end"])
     )
-    st.markdown(
-        f"**문서** `{source['path']}` ({source['format']}{', ' + str(source['encoding']) if source.get('encoding') else ''})"
-    )
+    encoding = f", {source['encoding']}" if source.get("encoding") else ""
+    st.markdown(f"**문서** {plain(source['path'])} ({plain(source['format'])}{plain(encoding)})")
     st.markdown(
         "<div class='fv-source'>"
         + html.escape(before)

@@ -53,7 +53,7 @@ def _table(app: AppTest) -> pd.DataFrame:
 def _all_text(app: AppTest) -> str:
     parts = [m.value for m in app.markdown] + [c.value for c in app.caption] + [i.value for i in app.info]
     parts += [df.value.to_string() for df in app.dataframe] + [t.value.to_string() for t in app.table]
-    return "\n".join(parts)
+    return re.sub(r"\\(.)", r"\1", "\n".join(parts))  # document text is shown Markdown-escaped
 
 
 # --- 건의 탐색 ----------------------------------------------------------------------------------
