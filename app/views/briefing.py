@@ -26,8 +26,10 @@ period = st.date_input(
     help=f"처음에는 자료의 마지막 {briefing.DEFAULT_MONTHS}개월입니다. 직전 같은 길이의 기간과 비교합니다.",
 )
 options = data.filter_options(db)
-tours = st.multiselect("투어 (비우면 전체)", options["tour_name"], key="briefing_tours")
-areas = st.multiselect("정책 분야 (비우면 전체)", data.policy_area_names(), key="briefing_areas")
+tours = st.multiselect("투어 (비우면 전체)", options["tour_name"], key="briefing_tours", placeholder="전체")
+areas = st.multiselect(
+    "정책 분야 (비우면 전체)", data.policy_area_names(), key="briefing_areas", placeholder="전체"
+)
 if not (isinstance(period, tuple) and len(period) == 2):
     st.info("기간의 시작일과 종료일을 모두 고르세요.")
     st.stop()

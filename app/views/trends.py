@@ -22,6 +22,7 @@ chosen_areas = st.multiselect(
     "정책 분야 (비우면 전체)",
     area_names,
     key="trends_areas",
+    placeholder="전체",
     help="테마는 건의 대부분이 속한 분야에 묶입니다.",
 )
 if chosen_areas:  # a theme belongs to the area most of its members are filed under
