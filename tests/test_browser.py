@@ -138,3 +138,36 @@ def test_themes_then_a_suggestions_source_in_chromium(
     assert sentence in stored, "the highlighted sentence is a stored suggestion"
     browser.save_screenshot(str(ARTIFACTS / "browser-source.png"))
     assert (ARTIFACTS / "browser-source.png").stat().st_size > 10_000
+
+
+def test_leadership_reads_the_briefing_on_desktop_and_phone(
+    served_app: str, browser, flow_run: dict[str, object]
+) -> None:
+    """The leadership journey: sign in, open 브리핑 (four exports offered), then the same on a phone."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 90)
+    browser.get(served_app)
+    wait.until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "input[aria-label='사용자 이름']"))
+    ).send_keys(BROWSER_USER)
+    browser.find_element(By.CSS_SELECTOR, "input[aria-label='비밀번호']").send_keys(BROWSER_PASSWORD)
+    browser.find_element(By.XPATH, "//button[contains(., '로그인')]").click()
+    wait.until(ec.presence_of_element_located((By.XPATH, "//a[contains(., '브리핑')]"))).click()
+    wait.until(ec.presence_of_element_located((By.XPATH, "//*[contains(text(), '한눈에 보기')]")))
+    buttons = [
+        b.text for b in browser.find_elements(By.CSS_SELECTOR, "[data-testid='stDownloadButton'] button")
+    ]
+    assert sum("내려받기" in b for b in buttons) >= 4, buttons
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "browser-briefing-desktop.png"))
+
+    browser.set_window_size(390, 844)  # the same session reflows (a reload would sign out)
+    time.sleep(2)
+    wait.until(ec.presence_of_element_located((By.XPATH, "//*[contains(text(), '한눈에 보기')]")))
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= 400, f"the phone page scrolls sideways ({width}px)"
+    browser.save_screenshot(str(ARTIFACTS / "browser-briefing-phone.png"))
+    assert (ARTIFACTS / "browser-briefing-phone.png").stat().st_size > 10_000
