@@ -12,6 +12,8 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@echo "모델과 군집 코드를 미리 준비합니다 (처음 한 번, 1-2분)..."
+	$(BIN)/python -m fieldvoice.warm
 	@touch $(STAMP)
 
 run: setup pipeline app

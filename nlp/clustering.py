@@ -170,3 +170,11 @@ def _renumber_by_size(labels: np.ndarray) -> np.ndarray:
     order = clusters[np.lexsort((clusters, -counts))]
     mapping = {int(old): new for new, old in enumerate(order)}
     return np.array([mapping.get(int(x), NOISE) for x in labels], dtype=int)
+
+
+def warm_up(seed: int = 0) -> None:
+    """Cluster a few random vectors once, so numba compiles UMAP's and HDBSCAN's code and caches it
+    on disk (`make setup` calls this): the first real run then starts in seconds, not a minute."""
+    vectors = np.random.default_rng(seed).normal(size=(120, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    cluster_suggestions(vectors, ClusteringSettings())
