@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,8 +58,13 @@ def chain(parts: list[list[Any]]) -> list[Any]:
 
 
 @contextmanager
-def open_executor(settings: ExecutionSettings, state_dir: Path) -> Iterator[Executor]:
-    """An `Executor` for the configured runner; a Dask runner is started here and closed on exit."""
+def open_executor(
+    settings: ExecutionSettings,
+    state_dir: Path,
+    timed: Callable[[str], AbstractContextManager[None]] = lambda _: nullcontext(),
+) -> Iterator[Executor]:
+    """An `Executor` for the configured runner; a Dask runner is started here and closed on exit (both
+    inside `timed("workers")`)."""
     if settings.runner == "local":
         yield Executor()
         return
@@ -74,11 +79,20 @@ def open_executor(settings: ExecutionSettings, state_dir: Path) -> Iterator[Exec
     else:
         runner = DaskTaskRunner(cluster_kwargs=local_cluster_kwargs(settings.workers, state_dir))
         logger.info("Dask: 이 컴퓨터에 작업자 %d개 (LocalCluster)", settings.workers)
-    with runner:
-        dashboard = getattr(runner.client, "dashboard_link", None)
-        if dashboard:
-            logger.info("Dask 대시보드: %s", dashboard)
-        yield Executor(runner)
+    with ExitStack() as stack:
+        with timed("workers"):
+            stack.enter_context(runner)
+            client = runner.client  # connects (and starts a LocalCluster) here
+        logger.info(
+            "Dask 작업자 %d개, 대시보드 %s",
+            len(client.scheduler_info().get("workers", {})),
+            client.dashboard_link,
+        )
+        try:
+            yield Executor(runner)
+        finally:
+            with timed("workers"):
+                stack.close()
 
 
 def local_cluster_kwargs(workers: int, state_dir: Path) -> dict[str, Any]:

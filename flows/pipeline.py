@@ -12,8 +12,11 @@ areas and the DuckDB writes stay in the flow process.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +65,22 @@ class PipelineSummary:
     themes: int | None
     theming_mode: str | None
     rejections: list[tuple[str, str]]
+    # wall seconds the flow spent per stage (on Dask, analysis runs alongside the embedding: "analysis" is
+    # only the wait left after it), "workers" starting and stopping a Dask cluster, "total" the whole run
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+
+class Stopwatch:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
 
 @task(name="open-run", cache_policy=NO_CACHE)
@@ -274,14 +293,21 @@ def pipeline(
     db_path = Path(db_path or settings.db_path)
     if not data_dir.is_dir():
         raise FileNotFoundError(f"data folder {data_dir} does not exist")
+    watch = Stopwatch()
+    start = time.perf_counter()
     state = open_run(db_path, data_dir, settings)
     try:
-        with open_executor(settings.execution, settings.state_dir) as executor:
-            summary = _run(data_dir, db_path, settings, state, recluster, executor)
+        with open_executor(settings.execution, settings.state_dir, watch.stage) as executor:
+            summary = _run(data_dir, db_path, settings, state, recluster, executor, watch)
     except BaseException as exc:
         with open_for_writing(db_path) as con:
             store.fail_run(con, state.run_id, f"{type(exc).__name__}: {exc}")
         raise
+    summary.stage_seconds = {**watch.seconds, "total": time.perf_counter() - start}
+    get_run_logger().info(
+        "단계별 시간: %s",
+        ", ".join(f"{name} {seconds:.1f}s" for name, seconds in summary.stage_seconds.items()),
+    )
     return asdict(summary)
 
 
@@ -320,18 +346,29 @@ def _run(
     state: WarehouseState,
     recluster: bool,
     executor: Executor,
+    watch: Stopwatch,
 ) -> PipelineSummary:
-    ingested, (tours, document_tours, new_suggestions) = _ingest_and_split(
-        data_dir, settings, state, executor
-    )
-    analysed = executor.map(  # on Dask: runs while the vectors are fetched and embedded
-        analyse,
-        "texts",
-        [s.text for s in new_suggestions],
-        settings.execution.texts_per_task,
-        join=chain,
-        tagger=settings.analysis.tagger,
-    )
+    with watch.stage("read+split"):
+        ingested, (tours, document_tours, new_suggestions) = _ingest_and_split(
+            data_dir, settings, state, executor
+        )
+    with watch.stage("analysis"):
+        gather_nouns = executor.map(  # on Dask: runs while the vectors are fetched and embedded
+            analyse,
+            "texts",
+            [s.text for s in new_suggestions],
+            settings.execution.texts_per_task,
+            join=chain,
+            tagger=settings.analysis.tagger,
+        )
+    new_nouns: list[list[str]] | None = None
+
+    def analysed() -> list[list[str]]:
+        nonlocal new_nouns
+        if new_nouns is None:
+            with watch.stage("analysis"):
+                new_nouns = gather_nouns()
+        return new_nouns
 
     # The documents current after this run: new versions replace old ones (which stay in
     # history), and a file restored to an earlier version brings that version back.
@@ -364,10 +401,12 @@ def _run(
     )
     matrix: np.ndarray | None = None
     if fingerprint != state.fingerprint or recluster:
-        matrix = _vectors(db_path, hashes, texts, settings, output, executor)
+        with watch.stage("embedding"):
+            matrix = _vectors(db_path, hashes, texts, settings, output, executor)
         nouns = [list(n) for n in previous.nouns] + analysed()  # on Dask, analysed alongside the embedding
         incremental = not recluster and state.settings_fingerprint == same_settings
-        theme_set = theme(ids, matrix, nouns, texts, settings, state, incremental)
+        with watch.stage("theme"):
+            theme_set = theme(ids, matrix, nouns, texts, settings, state, incremental)
         output.themes, output.theme_links, output.theming_mode = (
             theme_set.themes,
             theme_set.links,
@@ -377,11 +416,15 @@ def _run(
         get_run_logger().info("새 건의가 없고 설정이 같아 기존 테마를 유지합니다")
     if ids and (output.themes is not None or state.areas_stale):
         # areas follow every change of suggestions or settings, and every staff correction
-        matrix = _vectors(db_path, hashes, texts, settings, output, executor) if matrix is None else matrix
-        output.areas = assign_policy_areas(ids, texts, matrix, settings, state.area_corrections)
+        if matrix is None:
+            with watch.stage("embedding"):
+                matrix = _vectors(db_path, hashes, texts, settings, output, executor)
+        with watch.stage("areas"):
+            output.areas = assign_policy_areas(ids, texts, matrix, settings, state.area_corrections)
         output.staff_areas = frozenset(state.area_corrections) & set(ids)
     output.nouns = {s.suggestion_id: n for s, n in zip(new_suggestions, analysed(), strict=True)}
-    store_run(db_path, state.run_id, output)
+    with watch.stage("store"):
+        store_run(db_path, state.run_id, output)
     return PipelineSummary(
         run_id=state.run_id,
         documents_new=len(ingested.documents),

@@ -37,7 +37,9 @@ def _run(base: Path, data_dir: Path, runner: str) -> tuple[Path, dict]:
     from flows.pipeline import pipeline
 
     config = base / f"{runner}.toml"
-    config.write_text(CONFIG.format(runner=runner, taxonomy=(REPO / "taxonomy.toml").as_posix()), encoding="utf-8")
+    config.write_text(
+        CONFIG.format(runner=runner, taxonomy=(REPO / "taxonomy.toml").as_posix()), encoding="utf-8"
+    )
     db_path = base / f"{runner}.duckdb"
     summary = pipeline(data_dir=data_dir, db_path=db_path, config_file=config)
     return db_path, summary
@@ -61,9 +63,12 @@ def warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path
 def test_both_runners_complete_with_the_same_summary(warehouses) -> None:
     (_, local), (_, dask) = warehouses["local"], warehouses["dask"]
     assert local["suggestions_new"] > 50 and local["themes"] >= 3
-    assert {k: v for k, v in dask.items() if k != "run_id"} == {
-        k: v for k, v in local.items() if k != "run_id"
+    differ = {"run_id", "stage_seconds"}
+    assert {k: v for k, v in dask.items() if k not in differ} == {
+        k: v for k, v in local.items() if k not in differ
     }
+    assert "workers" in dask["stage_seconds"] and "workers" not in local["stage_seconds"]
+    assert dask["stage_seconds"]["total"] > 0
 
 
 @pytest.mark.parametrize(
