@@ -34,7 +34,7 @@ from nlp.extraction import Extraction, extract_tours_and_suggestions, merge_extr
 from nlp.hashing import short_hash
 from nlp.ingest import FileRead, IngestResult, ingest_folder, read_files, sort_reads
 from nlp.readers import discover_documents
-from nlp.records import Suggestion
+from nlp.records import ParsedDocument, Suggestion
 from nlp.tagging import analyse_texts
 from nlp.theming import PreviousThemes, ThemeSet, build_theme_set, settings_fingerprint, theming_fingerprint
 from warehouse import queries, store
@@ -151,7 +151,7 @@ def sort_files(reads: list[FileRead], state: WarehouseState) -> IngestResult:
 
 
 @task(name="split-batch", cache_policy=NO_CACHE)
-def split_batch(documents: list) -> Extraction:
+def split_batch(documents: list[ParsedDocument]) -> Extraction:
     return extract_tours_and_suggestions(documents)
 
 
