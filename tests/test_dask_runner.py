@@ -98,3 +98,17 @@ def test_same_vectors(warehouses) -> None:
     dask = _rows(warehouses["dask"][0], sql)
     assert [row[:2] for row in dask] == [row[:2] for row in local]
     assert np.allclose(np.array([r[2] for r in dask]), np.array([r[2] for r in local]), atol=1e-5)
+
+
+def test_execution_settings_are_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fieldvoice.config import load_settings
+
+    assert load_settings(tmp_path / "none.toml").execution.runner == "local"  # the default: no Dask
+    config = tmp_path / "fieldvoice.toml"
+    config.write_text('[execution]\nrunner = "threads"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="runner"):
+        load_settings(config)
+    config.write_text('[execution]\nrunner = "dask"\naddress = "tcp://10.0.0.5:8786"\n', encoding="utf-8")
+    monkeypatch.setenv("FIELDVOICE_EXECUTION_WORKERS", "3")
+    execution = load_settings(config).execution
+    assert (execution.runner, execution.address, execution.workers) == ("dask", "tcp://10.0.0.5:8786", 3)
