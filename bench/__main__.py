@@ -1,11 +1,12 @@
 """`make bench`: splitting real documents (rules, then rules + a learned filter), policy areas, Korean analysers,
-embedding quality (KorSTS) per bundled model, then theme quality and speed."""
+embedding quality (KorSTS) per bundled model, theme quality and speed, then the pipeline under each runner
+(local, Dask with 1 and 2 workers)."""
 
 from __future__ import annotations
 
 import sys
 
-from bench import analysis, areas, clustering, embeddings, splitting, splitting_learned
+from bench import analysis, areas, clustering, embeddings, splitting, splitting_learned, workers
 
 if __name__ == "__main__":
     status = splitting.main([])
@@ -14,4 +15,5 @@ if __name__ == "__main__":
     status |= analysis.main([])
     status |= embeddings.main([])
     status |= clustering.main(sys.argv[1:])
+    status |= workers.main([])
     sys.exit(status)

@@ -1,6 +1,7 @@
 """`fieldvoice`: run the pipeline, serve the explorer, list rejected files.
 
 fieldvoice pipeline [--data DIR] [--db FILE] [--recluster]
+fieldvoice serve [--data DIR] [--db FILE] [--every MINUTES] [--port N]   (scheduled runs, Prefect UI)
 fieldvoice app [--db FILE] [--port N]
 fieldvoice errors [--db FILE]
 fieldvoice theme list|history|rename|merge|move|hide|unhide ... [--by NAME]   (staff curation)
@@ -39,6 +40,14 @@ def main(argv: list[str] | None = None) -> int:
         help="cluster every suggestion again (mapped onto the current themes) instead of adding to them",
     )
 
+    serve = commands.add_parser(
+        "serve", help="run the pipeline every few minutes as a Prefect deployment, with Prefect's UI"
+    )
+    serve.add_argument("--data", type=Path, help="folder of input documents (default: data/raw)")
+    serve.add_argument("--db", type=Path, help="DuckDB file (default: .state/fieldvoice.duckdb)")
+    serve.add_argument("--every", type=float, default=10, metavar="MINUTES", help="minutes between runs (10)")
+    serve.add_argument("--port", type=int, default=4200, help="Prefect server port on 127.0.0.1 (4200)")
+
     app = commands.add_parser("app", help="serve the explorer on 127.0.0.1")
     app.add_argument("--db", type=Path)
     app.add_argument("--port", type=int, default=8501)
@@ -69,6 +78,13 @@ def main(argv: list[str] | None = None) -> int:
         return _pipeline(
             args.data or settings.data_dir, db_path, args.config, settings.state_dir, args.recluster
         )
+    if args.command == "serve":
+        from fieldvoice.serve_command import serve as serve_pipeline
+
+        if args.every <= 0:
+            parser.error("--every must be more than 0 minutes")
+        data_dir = args.data or settings.data_dir
+        return serve_pipeline(data_dir, db_path, args.config, settings.state_dir, args.every, args.port)
     if args.command == "app":
         return _app(db_path, args.port, args.config, args.address, args.allowed_host)
     if args.command == "theme":

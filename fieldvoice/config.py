@@ -41,6 +41,28 @@ class ClusteringSettings:
     seed: int = 42
 
 
+RUNNERS = ("local", "dask")
+
+
+@dataclass(frozen=True)
+class ExecutionSettings:
+    """Where the heavy independent work runs: "local" (in the flow process, one task after another) or
+    "dask" (mapped Prefect tasks on a Dask cluster: `address` of a running scheduler, or else a
+    LocalCluster of `workers` processes started for the run)."""
+
+    runner: str = "local"
+    address: str = ""
+    workers: int = 2
+    files_per_task: int = 4
+    texts_per_task: int = 256
+
+    def __post_init__(self) -> None:
+        if self.runner not in RUNNERS:
+            raise ValueError(f"[execution] runner must be one of {RUNNERS}, not {self.runner!r}")
+        if self.workers < 1 or self.files_per_task < 1 or self.texts_per_task < 1:
+            raise ValueError("[execution] workers, files_per_task and texts_per_task must be at least 1")
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = PROJECT_ROOT / "data" / "raw"
@@ -50,6 +72,7 @@ class Settings:
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     clustering: ClusteringSettings = field(default_factory=ClusteringSettings)
+    execution: ExecutionSettings = field(default_factory=ExecutionSettings)
 
     @property
     def db_path(self) -> Path:
@@ -61,6 +84,7 @@ _SECTIONS = {
     "analysis": AnalysisSettings,
     "embedding": EmbeddingSettings,
     "clustering": ClusteringSettings,
+    "execution": ExecutionSettings,
 }
 
 

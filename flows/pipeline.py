@@ -3,12 +3,20 @@
 Thin by design: every task calls one function of `nlp/` or `warehouse/` and logs what it did.
 The warehouse is opened only briefly (to read what it holds, then to write the run in one
 transaction), so the explorer can keep reading while the heavy work runs.
+
+`[execution] runner = "dask"` maps the heavy independent work over batches on Dask (see
+`flows.execution`): reading and splitting files, morphological analysis, embedding. Deciding what each
+file is (new, unchanged, a duplicate ...), theming (UMAP and HDBSCAN need every vector at once), policy
+areas and the DuckDB writes stay in the flow process.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +26,15 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from fieldvoice.config import Settings, load_settings
+from flows.execution import Executor, chain, open_executor
 from nlp.areas import AreaScore, assign_for_run, load_areas
 from nlp.curation import Curation
 from nlp.embedding import embed_texts
-from nlp.extraction import extract_tours_and_suggestions
+from nlp.extraction import Extraction, extract_tours_and_suggestions, merge_extractions
 from nlp.hashing import short_hash
-from nlp.ingest import IngestResult, ingest_folder
-from nlp.records import Suggestion
+from nlp.ingest import FileRead, IngestResult, ingest_folder, read_files, sort_reads
+from nlp.readers import discover_documents
+from nlp.records import ParsedDocument, Suggestion
 from nlp.tagging import analyse_texts
 from nlp.theming import PreviousThemes, ThemeSet, build_theme_set, settings_fingerprint, theming_fingerprint
 from warehouse import queries, store
@@ -55,6 +65,22 @@ class PipelineSummary:
     themes: int | None
     theming_mode: str | None
     rejections: list[tuple[str, str]]
+    # wall seconds the flow spent per stage (on Dask, analysis runs alongside the embedding: "analysis" is
+    # only the wait left after it), "workers" starting and stopping a Dask cluster, "total" the whole run
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+
+
+class Stopwatch:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
 
 @task(name="open-run", cache_policy=NO_CACHE)
@@ -92,6 +118,41 @@ def ingest(data_dir: Path, state: WarehouseState, settings: Settings) -> IngestR
         len(result.rejections),
     )
     return result
+
+
+@task(name="find-files", cache_policy=NO_CACHE)
+def find_files(data_dir: Path) -> list[Path]:
+    return discover_documents(data_dir)
+
+
+@task(name="read-files", cache_policy=NO_CACHE)
+def read_batch(paths: list[Path], data_dir: Path, max_bytes: int) -> list[FileRead]:
+    reads = read_files(paths, data_dir, max_bytes)
+    get_run_logger().info("파일 %d개 읽음", len(reads))
+    return reads
+
+
+@task(name="sort-files", cache_policy=NO_CACHE)
+def sort_files(reads: list[FileRead], state: WarehouseState) -> IngestResult:
+    logger = get_run_logger()
+    result = sort_reads(
+        reads,
+        state.stored,
+        state.current_paths,
+        on_file=lambda name, outcome: logger.info("%s: %s", name, outcome),
+    )
+    logger.info(
+        "문서 %d건 새로 수집, %d건 변경 없음, %d건 거부",
+        len(result.documents),
+        result.unchanged,
+        len(result.rejections),
+    )
+    return result
+
+
+@task(name="split-batch", cache_policy=NO_CACHE)
+def split_batch(documents: list[ParsedDocument]) -> Extraction:
+    return extract_tours_and_suggestions(documents)
 
 
 @task(name="split", cache_policy=NO_CACHE)
@@ -188,14 +249,27 @@ def store_run(db_path: Path, run_id: int, output: store.RunOutput) -> None:
 
 
 def _vectors(
-    db_path: Path, hashes: list[str], texts: list[str], settings: Settings, output: store.RunOutput
+    db_path: Path,
+    hashes: list[str],
+    texts: list[str],
+    settings: Settings,
+    output: store.RunOutput,
+    executor: Executor,
 ) -> np.ndarray:
     """One vector per suggestion: stored ones by text hash, the rest embedded now (and kept in
     `output.new_embeddings` for the store)."""
     model = settings.embedding.model
     cached = load_cached_vectors(db_path, model, sorted(set(hashes)))
     missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}.items())
-    fresh = embed([t for _, t in missing], model, settings.embedding.batch_size)
+    fresh = executor.map(
+        embed,
+        "texts",
+        [t for _, t in missing],
+        settings.execution.texts_per_task,
+        join=_rows,
+        model=model,
+        batch_size=settings.embedding.batch_size,
+    )()
     output.new_embeddings = {h: v for (h, _), v in zip(missing, fresh, strict=True)}
     vectors = {**cached, **output.new_embeddings}
     return np.stack([vectors[h] for h in hashes]) if hashes else np.zeros((0, 1), np.float32)
@@ -219,22 +293,82 @@ def pipeline(
     db_path = Path(db_path or settings.db_path)
     if not data_dir.is_dir():
         raise FileNotFoundError(f"data folder {data_dir} does not exist")
+    watch = Stopwatch()
+    start = time.perf_counter()
     state = open_run(db_path, data_dir, settings)
     try:
-        summary = _run(data_dir, db_path, settings, state, recluster)
+        with open_executor(settings.execution, settings.state_dir, watch.stage) as executor:
+            summary = _run(data_dir, db_path, settings, state, recluster, executor, watch)
     except BaseException as exc:
         with open_for_writing(db_path) as con:
             store.fail_run(con, state.run_id, f"{type(exc).__name__}: {exc}")
         raise
+    summary.stage_seconds = {**watch.seconds, "total": time.perf_counter() - start}
+    get_run_logger().info(
+        "단계별 시간: %s",
+        ", ".join(f"{name} {seconds:.1f}s" for name, seconds in summary.stage_seconds.items()),
+    )
     return asdict(summary)
 
 
+def _rows(parts: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros((0, 0), np.float32)
+
+
+def _ingest_and_split(
+    data_dir: Path, settings: Settings, state: WarehouseState, executor: Executor
+) -> tuple[IngestResult, Extraction]:
+    if executor.local:
+        ingested = ingest(data_dir, state, settings)
+        return ingested, split(ingested)
+    per_task = settings.execution.files_per_task
+    reads = executor.map(
+        read_batch,
+        "paths",
+        find_files(data_dir),
+        per_task,
+        join=chain,
+        data_dir=data_dir,
+        max_bytes=int(settings.ingest.max_file_mb * 1_000_000),
+    )()
+    ingested = sort_files(reads, state)
+    extraction = executor.map(
+        split_batch, "documents", ingested.documents, per_task, join=merge_extractions
+    )()
+    get_run_logger().info("투어 %d건, 건의 %d건 추출", len(extraction[0]), len(extraction[2]))
+    return ingested, extraction
+
+
 def _run(
-    data_dir: Path, db_path: Path, settings: Settings, state: WarehouseState, recluster: bool
+    data_dir: Path,
+    db_path: Path,
+    settings: Settings,
+    state: WarehouseState,
+    recluster: bool,
+    executor: Executor,
+    watch: Stopwatch,
 ) -> PipelineSummary:
-    ingested = ingest(data_dir, state, settings)
-    tours, document_tours, new_suggestions = split(ingested)
-    new_nouns = analyse([s.text for s in new_suggestions], settings.analysis.tagger)
+    with watch.stage("read+split"):
+        ingested, (tours, document_tours, new_suggestions) = _ingest_and_split(
+            data_dir, settings, state, executor
+        )
+    with watch.stage("analysis"):
+        gather_nouns = executor.map(  # on Dask: runs while the vectors are fetched and embedded
+            analyse,
+            "texts",
+            [s.text for s in new_suggestions],
+            settings.execution.texts_per_task,
+            join=chain,
+            tagger=settings.analysis.tagger,
+        )
+    new_nouns: list[list[str]] | None = None
+
+    def analysed() -> list[list[str]]:
+        nonlocal new_nouns
+        if new_nouns is None:
+            with watch.stage("analysis"):
+                new_nouns = gather_nouns()
+        return new_nouns
 
     # The documents current after this run: new versions replace old ones (which stay in
     # history), and a file restored to an earlier version brings that version back.
@@ -244,7 +378,6 @@ def _run(
     ids = list(previous.suggestion_id) + [s.suggestion_id for s in new_suggestions]
     texts = list(previous.text) + [s.text for s in new_suggestions]
     hashes = list(previous.text_hash) + [short_hash(s.text) for s in new_suggestions]
-    nouns = [list(n) for n in previous.nouns] + new_nouns
 
     model = settings.embedding.model
     fingerprint = theming_fingerprint(
@@ -262,16 +395,18 @@ def _run(
         rejections=ingested.rejections,
         tours=tours,
         suggestions=new_suggestions,
-        nouns={s.suggestion_id: n for s, n in zip(new_suggestions, new_nouns, strict=True)},
         embedding_model=model,
         fingerprint=fingerprint,
         settings_fingerprint=same_settings,
     )
     matrix: np.ndarray | None = None
     if fingerprint != state.fingerprint or recluster:
-        matrix = _vectors(db_path, hashes, texts, settings, output)
+        with watch.stage("embedding"):
+            matrix = _vectors(db_path, hashes, texts, settings, output, executor)
+        nouns = [list(n) for n in previous.nouns] + analysed()  # on Dask, analysed alongside the embedding
         incremental = not recluster and state.settings_fingerprint == same_settings
-        theme_set = theme(ids, matrix, nouns, texts, settings, state, incremental)
+        with watch.stage("theme"):
+            theme_set = theme(ids, matrix, nouns, texts, settings, state, incremental)
         output.themes, output.theme_links, output.theming_mode = (
             theme_set.themes,
             theme_set.links,
@@ -281,10 +416,15 @@ def _run(
         get_run_logger().info("새 건의가 없고 설정이 같아 기존 테마를 유지합니다")
     if ids and (output.themes is not None or state.areas_stale):
         # areas follow every change of suggestions or settings, and every staff correction
-        matrix = _vectors(db_path, hashes, texts, settings, output) if matrix is None else matrix
-        output.areas = assign_policy_areas(ids, texts, matrix, settings, state.area_corrections)
+        if matrix is None:
+            with watch.stage("embedding"):
+                matrix = _vectors(db_path, hashes, texts, settings, output, executor)
+        with watch.stage("areas"):
+            output.areas = assign_policy_areas(ids, texts, matrix, settings, state.area_corrections)
         output.staff_areas = frozenset(state.area_corrections) & set(ids)
-    store_run(db_path, state.run_id, output)
+    output.nouns = {s.suggestion_id: n for s, n in zip(new_suggestions, analysed(), strict=True)}
+    with watch.stage("store"):
+        store_run(db_path, state.run_id, output)
     return PipelineSummary(
         run_id=state.run_id,
         documents_new=len(ingested.documents),

@@ -6,10 +6,10 @@ from nlp.metadata import extract_tour_metadata
 from nlp.records import ParsedDocument, Suggestion, TourMetadata
 from nlp.splitting import split_into_suggestions
 
+Extraction = tuple[list[TourMetadata], dict[str, str], list[Suggestion]]
 
-def extract_tours_and_suggestions(
-    documents: list[ParsedDocument],
-) -> tuple[list[TourMetadata], dict[str, str], list[Suggestion]]:
+
+def extract_tours_and_suggestions(documents: list[ParsedDocument]) -> Extraction:
     """(tours, document hash -> tour id, suggestions) for a batch of documents.
 
     A document in which no suggestion was found belongs to no tour: it is stored without one
@@ -27,4 +27,19 @@ def extract_tours_and_suggestions(
         tours.setdefault(tour.tour_id, tour)
         document_tours[document.content_hash] = tour.tour_id
         suggestions.extend(found)
+    return list(tours.values()), document_tours, suggestions
+
+
+def merge_extractions(parts: list[Extraction]) -> Extraction:
+    """The results of `extract_tours_and_suggestions` over consecutive batches of documents, joined into
+    what one call over all of them gives (each document is split on its own; a tour seen in several
+    batches keeps its first metadata)."""
+    tours: dict[str, TourMetadata] = {}
+    document_tours: dict[str, str] = {}
+    suggestions: list[Suggestion] = []
+    for part_tours, part_documents, part_suggestions in parts:
+        for tour in part_tours:
+            tours.setdefault(tour.tour_id, tour)
+        document_tours.update(part_documents)
+        suggestions.extend(part_suggestions)
     return list(tours.values()), document_tours, suggestions

@@ -10,7 +10,7 @@ file and the reason, and the rest of the batch goes on.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -28,6 +28,47 @@ class IngestResult:
     unchanged: int = 0
 
 
+@dataclass(frozen=True)
+class FileRead:
+    """One file read on its own (no warehouse state needed): its document, unmasked, or why it was refused.
+
+    Reading is the slow, independent part of ingestion, so it can run per file on other processes;
+    `sort_reads` then decides in order, against the warehouse, what each file is.
+    """
+
+    name: str  # path relative to the data folder, as stored
+    document: ParsedDocument | None = None
+    rejection: Rejection | None = None
+    outcome: str = ""  # for progress: why it was refused
+
+
+def read_file(path: Path, data_dir: Path, max_bytes: int) -> FileRead:
+    """Read `path` (under `data_dir`) into a document, or the reason it is refused."""
+    name = path.relative_to(data_dir).as_posix()
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        shown = "".join(
+            ch.encode("unicode_escape").decode() if unicodedata.category(ch) == "Cc" else ch for ch in name
+        )
+        return FileRead(
+            shown,
+            rejection=Rejection(shown, "파일 이름에 제어 문자가 있습니다 (이름을 바꿔 다시 올려 주세요)"),
+            outcome="거부: 파일 이름에 제어 문자",
+        )
+    try:
+        document = read_document(path, max_bytes=max_bytes, display_path=name)
+    except DocumentError as exc:
+        return FileRead(name, rejection=Rejection(name, exc.reason), outcome=f"거부: {exc.reason}")
+    except OSError as exc:
+        reason = f"파일을 읽을 수 없습니다 ({exc.strerror})"
+        return FileRead(name, rejection=Rejection(name, reason), outcome="거부: 읽기 오류")
+    return FileRead(name, document=document)
+
+
+def read_files(paths: list[Path], data_dir: Path, max_bytes: int) -> list[FileRead]:
+    """`read_file` for each path, in order."""
+    return [read_file(path, data_dir, max_bytes) for path in paths]
+
+
 def ingest_folder(
     data_dir: Path,
     stored: dict[str, str],
@@ -40,44 +81,41 @@ def ingest_folder(
     `stored` maps every stored content hash to its path; `current_paths` maps each path to the
     hash of its current version. `on_file(path, outcome)` reports progress.
     """
+    reads = (read_file(path, data_dir, max_bytes) for path in discover_documents(data_dir))  # one at a time
+    return sort_reads(reads, stored, current_paths, on_file)
+
+
+def sort_reads(
+    reads: Iterable[FileRead],
+    stored: dict[str, str],
+    current_paths: dict[str, str],
+    on_file: Callable[[str, str], None] | None = None,
+) -> IngestResult:
+    """Files read (in `discover_documents` order) -> what the run must process: new documents (masked),
+    refusals, versions superseded or brought back, unchanged files. Order matters: of two files with
+    the same bytes, the first is kept and the second refused as its duplicate."""
     result = IngestResult()
     seen_now: dict[str, str] = {}
-    for path in discover_documents(data_dir):
-        name = path.relative_to(data_dir).as_posix()
-        if any(unicodedata.category(ch) == "Cc" for ch in name):
-            shown = "".join(
-                ch.encode("unicode_escape").decode() if unicodedata.category(ch) == "Cc" else ch
-                for ch in name
-            )
-            result.rejections.append(
-                Rejection(shown, "파일 이름에 제어 문자가 있습니다 (이름을 바꿔 다시 올려 주세요)")
-            )
-            if on_file:
-                on_file(shown, "거부: 파일 이름에 제어 문자")
-            continue
-        outcome = _ingest_one(path, name, stored, current_paths, seen_now, max_bytes, result)
+    for read in reads:
+        if read.document is None:
+            assert read.rejection is not None
+            result.rejections.append(read.rejection)
+            outcome = read.outcome
+        else:
+            outcome = _sort_one(read.document, read.name, stored, current_paths, seen_now, result)
         if on_file:
-            on_file(name, outcome)
+            on_file(read.name, outcome)
     return result
 
 
-def _ingest_one(
-    path: Path,
+def _sort_one(
+    document: ParsedDocument,
     name: str,
     stored: dict[str, str],
     current_paths: dict[str, str],
     seen_now: dict[str, str],
-    max_bytes: int,
     result: IngestResult,
 ) -> str:
-    try:
-        document = read_document(path, max_bytes=max_bytes, display_path=name)
-    except DocumentError as exc:
-        result.rejections.append(Rejection(name, exc.reason))
-        return f"거부: {exc.reason}"
-    except OSError as exc:
-        result.rejections.append(Rejection(name, f"파일을 읽을 수 없습니다 ({exc.strerror})"))
-        return "거부: 읽기 오류"
     digest = document.content_hash
     if current_paths.get(name) == digest:
         result.unchanged += 1
