@@ -7,6 +7,8 @@ of two worker processes. Suggestions, nouns, vectors, themes, policy areas and r
 
 from __future__ import annotations
 
+import sys
+import types
 from pathlib import Path
 
 import duckdb
@@ -57,7 +59,12 @@ def _rows(db: Path, sql: str) -> list[tuple]:
 def warehouses(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict]]:
     base = tmp_path_factory.mktemp("runners")
     data_dir = make_flow_folder(base / "data")
-    return {runner: _run(base, data_dir, runner) for runner in ("local", "dask")}
+    # Dask starts workers with multiprocessing's "spawn", which re-runs the parent's __main__ script.
+    # In `fieldvoice pipeline` that is the guarded CLI module; inside pytest, an earlier AppTest may
+    # have left the explorer's app/main.py there, so the workers get a plain __main__ instead.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+        return {runner: _run(base, data_dir, runner) for runner in ("local", "dask")}
 
 
 def test_both_runners_complete_with_the_same_summary(warehouses) -> None:
