@@ -135,6 +135,7 @@ def _pipeline(data_dir: Path, db_path: Path, config: Path | None, state_dir: Pat
         return 1
     print(
         f"\n실행 #{summary['run_id']}: 새 문서 {summary['documents_new']}건, 변경 없음 {summary['documents_unchanged']}건, "
+        f"철회 {summary['documents_withdrawn']}건(데이터 폴더에서 사라짐), "
         f"새 건의 {summary['suggestions_new']}건 (전체 {summary['suggestions_total']}건), "
         + (f"테마 {summary['themes']}개" if summary["themes"] is not None else "테마 변경 없음")
     )

@@ -5,6 +5,8 @@ Every number the explorer shows comes from one of these functions; pages hold no
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -63,6 +65,16 @@ def current_document_paths(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(
         con.execute("SELECT path, content_hash FROM documents WHERE superseded_by IS NULL").fetchall()
     )
+
+
+def current_paths_from(con: duckdb.DuckDBPyConnection, data_dir: Path) -> set[str]:
+    """Paths of the current documents that runs over `data_dir` stored (paths are stored relative to
+    the data folder, so the run's folder says which folder a path belongs to)."""
+    here = data_dir.resolve()
+    rows = con.execute(
+        "SELECT d.path, r.data_dir FROM documents d JOIN runs r USING (run_id) WHERE d.superseded_by IS NULL"
+    ).fetchall()
+    return {path for path, folder in rows if folder and Path(folder).resolve() == here}
 
 
 def stored_suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
