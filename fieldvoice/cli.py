@@ -11,7 +11,6 @@ fieldvoice area list|history|set SUGGESTION AREA [--by NAME]                   (
 from __future__ import annotations
 
 import argparse
-import fcntl
 import gc
 import math
 import os
@@ -22,6 +21,12 @@ from fieldvoice.area_commands import add_area_commands, run_area_command
 from fieldvoice.config import PROJECT_ROOT, load_settings
 from fieldvoice.theme_commands import add_theme_commands, run_theme_command
 from fieldvoice.user_commands import add_user_commands, run_user_command
+from warehouse.locks import STAFF, lock_holder, pipeline_lock_file, take_pipeline_lock
+
+__all__ = [
+    "main",
+    "pipeline_lock_file",
+]  # pipeline_lock_file: kept here for callers that import it from the CLI
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,20 +101,20 @@ def main(argv: list[str] | None = None) -> int:
     return _errors(db_path)
 
 
-def pipeline_lock_file(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".pipeline.lock")
+# Staff changes (a curation, a purge) hold the pipeline lock for seconds: a run started meanwhile waits
+# this long for them instead of being refused.
+STAFF_CHANGE_WAIT_SECONDS = 120.0
 
 
 def _take_pipeline_lock(db_path: Path) -> int | None:
-    """An exclusive lock on the warehouse's pipeline, held until this process ends (even when it is
-    killed, the system releases it); None when another run holds it."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(pipeline_lock_file(db_path), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(descriptor)
-        return None
+    """The warehouse's pipeline lock (see `warehouse.locks`), held until this process ends; None when
+    another run holds it. A staff change holding it is waited for."""
+    descriptor = take_pipeline_lock(db_path)
+    if descriptor is None and lock_holder(db_path) == STAFF:
+        print(
+            "fieldvoice: 담당자의 변경을 반영하는 중입니다. 끝나면 시작합니다.", file=sys.stderr, flush=True
+        )
+        descriptor = take_pipeline_lock(db_path, wait=STAFF_CHANGE_WAIT_SECONDS)
     return descriptor
 
 
