@@ -6,6 +6,7 @@ fieldvoice app [--db FILE] [--port N]
 fieldvoice errors [--db FILE]
 fieldvoice theme list|history|rename|merge|move|hide|unhide ... [--by NAME]   (staff curation)
 fieldvoice area list|history|set SUGGESTION AREA [--by NAME]                   (policy areas)
+fieldvoice document list|purge PATH [--yes] [--by NAME]                        (stored documents)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from fieldvoice.area_commands import add_area_commands, run_area_command
 from fieldvoice.config import PROJECT_ROOT, load_settings
+from fieldvoice.document_commands import add_document_commands, run_document_command
 from fieldvoice.theme_commands import add_theme_commands, run_theme_command
 from fieldvoice.user_commands import add_user_commands, run_user_command
 from warehouse.locks import STAFF, lock_holder, pipeline_lock_file, take_pipeline_lock
@@ -73,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
 
     add_theme_commands(commands)
     add_area_commands(commands)
+    add_document_commands(commands)
     add_user_commands(commands)
 
     args = parser.parse_args(argv)
@@ -96,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_theme_command(args, db_path)
     if args.command == "area":
         return run_area_command(args, db_path, settings.taxonomy)
+    if args.command == "document":
+        return run_document_command(args, db_path)
     if args.command == "user":
         return run_user_command(args, db_path)
     return _errors(db_path)

@@ -3,6 +3,7 @@ file, and can be purged from history (`fieldvoice document purge`)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -117,3 +118,105 @@ def test_putting_the_file_back_restores_the_document(lifecycle) -> None:
     finally:
         con.close()
     assert [n for (n,) in withdrawn] == [0, 1, 0, 0]
+
+
+# --- purge --------------------------------------------------------------------------------------
+
+DOCUMENT_SNIPPET = "공급기업이 폐업하면서 MES"  # a sentence of the minutes that is no suggestion
+
+
+def _columns_holding(db: Path, needle: str) -> list[str]:
+    """Every text column (VARCHAR or a list of them) of every table that holds `needle` anywhere."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        columns = con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'main' AND data_type LIKE 'VARCHAR%'"
+        ).fetchall()
+        return [
+            f"{table}.{column}"
+            for table, column in columns
+            if con.execute(
+                f'SELECT count(*) FROM "{table}" WHERE contains(CAST("{column}" AS VARCHAR), ?)', [needle]
+            ).fetchone()[0]
+        ]
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def purge_copy(lifecycle, tmp_path: Path) -> Path:
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(lifecycle["db"], db)
+    return db
+
+
+def _purge(db: Path, *extra: str) -> int:
+    from fieldvoice.cli import main
+
+    return main(["document", "purge", MINUTES_NAME, "--db", str(db), "--by", "박사무관", *extra])
+
+
+def test_purge_asks_first_and_refuses_while_the_file_is_there(
+    lifecycle, purge_copy, monkeypatch, capsys
+) -> None:
+    from samples import table_counts
+
+    before = table_counts(purge_copy)
+    monkeypatch.setattr("builtins.input", lambda prompt="": "n")
+    assert _purge(purge_copy) == 1
+    assert "영구히" in capsys.readouterr().out
+    assert (lifecycle["data"] / MINUTES_NAME).exists()
+    assert _purge(purge_copy, "--yes") == 2  # the next run would read it in again
+    assert "파일이 아직 데이터 폴더에 있습니다" in capsys.readouterr().err
+    assert table_counts(purge_copy) == before
+
+
+def test_purge_removes_the_text_from_every_table_and_the_next_run_rethemes(
+    lifecycle, purge_copy, capsys
+) -> None:
+    db = purge_copy
+    needles = [DOCUMENT_SNIPPET, *MINUTES_TEXTS]
+    assert all(_columns_holding(db, needle) for needle in needles)  # the search finds them before
+    with open_for_reading(db) as con:
+        purged_hashes = {
+            h
+            for (h,) in con.execute(
+                "SELECT s.text_hash FROM suggestions s JOIN documents d ON d.content_hash = s.document_hash "
+                "WHERE d.path = ?",
+                [MINUTES_NAME],
+            ).fetchall()
+        }
+    (lifecycle["data"] / MINUTES_NAME).unlink()
+
+    assert _purge(db, "--yes", "--note", "삭제 요청") == 0
+    assert "삭제했습니다" in capsys.readouterr().out
+    for needle in needles:
+        assert _columns_holding(db, needle) == [], needle
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM documents WHERE path = ?", [MINUTES_NAME]).fetchone()[0] == 0
+        left = con.execute(
+            "SELECT count(*) FROM embeddings WHERE list_contains(?, text_hash)", [list(purged_hashes)]
+        )
+        assert left.fetchone()[0] == 0  # none of these texts is shared with another suggestion
+        record = con.execute(
+            "SELECT path, versions, suggestions, actor, note FROM document_purges"
+        ).fetchall()
+        assert record == [(MINUTES_NAME, 1, len(MINUTES_SUGGESTIONS), "박사무관", "삭제 요청")]
+        kind, fingerprint = con.execute(
+            "SELECT kind, fingerprint FROM runs WHERE run_id = (SELECT max(run_id) FROM themes)"
+        ).fetchone()
+        assert (kind, fingerprint) == ("purge", None)
+    finally:
+        con.close()
+    after = _current(db)
+    assert not MINUTES_TEXTS & (after["texts"] | after["members"])
+    assert after["theme_sizes"] == after["summary"]["suggestions"]
+    assert MINUTES_NAME not in after["markers"]
+
+    summary = _run(lifecycle["data"], db)  # the next run themes everything again, without the purged text
+    assert summary["documents_new"] == 0 and summary["documents_withdrawn"] == 0
+    assert summary["themes"] is not None
+    for needle in needles:
+        assert _columns_holding(db, needle) == [], needle

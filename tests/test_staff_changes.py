@@ -140,3 +140,12 @@ def test_a_run_started_during_a_staff_change_waits_for_it(tmp_path: Path) -> Non
         assert time.monotonic() - started < 1
     finally:
         os.close(run)
+
+
+def test_document_list_shows_each_path_with_its_status(small_warehouse, capsys) -> None:
+    from samples import MINUTES_NAME, MINUTES_SUGGESTIONS
+
+    db, _ = small_warehouse
+    assert main(["document", "list", "--db", str(db)]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.split("\t") == [MINUTES_NAME, "현재", "버전 1", f"건의 {len(MINUTES_SUGGESTIONS)}"]

@@ -28,7 +28,7 @@ def curate(con: duckdb.DuckDBPyConnection, curation: Curation, actor: str, note:
     if not actor:
         raise CurationError("누가 바꾸는지(이름) 적어 주세요")
     base = _latest_run(con)
-    themes = _snapshot(con, base)
+    themes = snapshot(con, base)
     _validate(curation, themes)
     if curation.action == "merge":
         curation = replace(curation, member_ids=themes[curation.theme_id].member_ids)
@@ -85,7 +85,7 @@ def _latest_run(con: duckdb.DuckDBPyConnection) -> int:
     return int(rows[0][0])
 
 
-def _snapshot(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[int, Theme]:
+def snapshot(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[int, Theme]:
     members: dict[int, list[tuple[str, int | None]]] = {}
     for sid, theme_id, rank in con.execute(
         "SELECT suggestion_id, theme_id, representative_rank FROM suggestion_themes WHERE run_id = ? "

@@ -19,9 +19,7 @@ from nlp.areas import AreaScore
 from nlp.hashing import short_hash
 from nlp.identity import ThemeLink
 from nlp.records import ParsedDocument, Rejection, Suggestion, Theme, TourMetadata
-
-# `documents.superseded_by` of a document whose file left the data folder: not current, kept in history.
-WITHDRAWN = "withdrawn"
+from warehouse.queries import WITHDRAWN
 
 
 @dataclass

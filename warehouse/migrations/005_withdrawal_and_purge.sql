@@ -18,5 +18,5 @@ CREATE TABLE document_purges (
     actor       VARCHAR NOT NULL,
     note        VARCHAR,
     created_at  TIMESTAMP NOT NULL,
-    run_id      INTEGER NOT NULL       -- the purge run that wrote the themes without them
+    run_id      INTEGER                -- the purge run that wrote the themes without them (NULL: none held them)
 );
