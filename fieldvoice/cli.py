@@ -124,7 +124,14 @@ def _take_pipeline_lock(db_path: Path) -> int | None:
 
 
 def _pipeline(data_dir: Path, db_path: Path, config: Path | None, state_dir: Path, recluster: bool) -> int:
-    if _take_pipeline_lock(db_path) is None:  # one run at a time per warehouse, said at once
+    from warehouse.connection import WarehouseNotWritable, is_disk_full
+
+    try:
+        held = _take_pipeline_lock(db_path)
+    except WarehouseNotWritable as exc:  # a read-only folder: said at once, not after a minute of waiting
+        print(f"fieldvoice: {exc}", file=sys.stderr)
+        return 1
+    if held is None:  # one run at a time per warehouse, said at once
         print(
             f"fieldvoice: 다른 파이프라인이 이미 이 창고({db_path})를 처리하고 있습니다. 끝난 뒤 다시 실행하세요.",
             file=sys.stderr,
@@ -141,7 +148,15 @@ def _pipeline(data_dir: Path, db_path: Path, config: Path | None, state_dir: Pat
         )
         gc.collect()  # release DuckDB objects held in cycles before interpreter teardown
     except Exception as exc:
-        print(f"fieldvoice: 파이프라인 실패: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if isinstance(exc, WarehouseNotWritable):  # read-only, or the disk filled up (rolled back)
+            print(f"fieldvoice: {exc}", file=sys.stderr)
+        elif is_disk_full(exc):
+            print(
+                f"fieldvoice: 디스크 공간이 부족합니다 ({exc}). 공간을 확보한 뒤 다시 실행하세요.",
+                file=sys.stderr,
+            )
+        else:
+            print(f"fieldvoice: 파이프라인 실패: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     print(
         f"\n실행 #{summary['run_id']}: 새 문서 {summary['documents_new']}건, 변경 없음 {summary['documents_unchanged']}건, "

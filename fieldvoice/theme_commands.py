@@ -113,10 +113,10 @@ def run_theme_command(args: argparse.Namespace, db_path: Path) -> int:
 def refused(exc: Exception, db_path: Path) -> int:
     """Say in Korean why a staff command did not apply (exit code 2); anything else is a real error."""
     from nlp.curation import CurationError
-    from warehouse.connection import WarehouseMissing, WarehouseUnavailable
+    from warehouse.connection import WarehouseMissing, WarehouseNotWritable, WarehouseUnavailable
     from warehouse.locks import PipelineBusy
 
-    if isinstance(exc, CurationError | PipelineBusy):
+    if isinstance(exc, CurationError | PipelineBusy | WarehouseNotWritable):  # already said in Korean
         message = str(exc)
     elif isinstance(exc, WarehouseMissing):
         message = f"데이터베이스 {db_path}가 아직 없습니다: 먼저 `fieldvoice pipeline`을 실행하세요"

@@ -305,8 +305,11 @@ def pipeline(
         with open_executor(settings.execution, settings.state_dir, watch.stage) as executor:
             summary = _run(data_dir, db_path, settings, state, recluster, executor, watch)
     except BaseException as exc:
-        with open_for_writing(db_path) as con:
-            store.fail_run(con, state.run_id, f"{type(exc).__name__}: {exc}")
+        try:
+            with open_for_writing(db_path) as con:
+                store.fail_run(con, state.run_id, f"{type(exc).__name__}: {exc}")
+        except Exception as recording:  # a full disk may refuse this too: the run's own error matters more
+            get_run_logger().warning("실패한 실행을 기록하지 못했습니다: %s", recording)
         raise
     summary.stage_seconds = {**watch.seconds, "total": time.perf_counter() - start}
     get_run_logger().info(

@@ -3,6 +3,7 @@ on small warehouses written directly (no flow run)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import threading
 import time
@@ -149,3 +150,86 @@ def test_document_list_shows_each_path_with_its_status(small_warehouse, capsys) 
     assert main(["document", "list", "--db", str(db)]) == 0
     (line,) = capsys.readouterr().out.splitlines()
     assert line.split("\t") == [MINUTES_NAME, "현재", "버전 1", f"건의 {len(MINUTES_SUGGESTIONS)}"]
+
+
+# --- a warehouse that cannot be written -----------------------------------------------------------
+
+
+def _pipeline_cli(data: Path, db: Path) -> int:
+    return main(["pipeline", "--data", str(data), "--db", str(db)])
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through chmod: see the simulated case below")
+def test_a_read_only_folder_is_said_at_once(small_warehouse, capsys) -> None:
+    db, data = small_warehouse
+    os.chmod(db.parent, 0o500)
+    try:
+        started = time.monotonic()
+        assert _pipeline_cli(data, db) == 1
+        assert time.monotonic() - started < 10  # not the minute a locked warehouse is waited for
+    finally:
+        os.chmod(db.parent, 0o700)
+    assert f"창고 파일을 쓸 수 없습니다 (읽기 전용): {db}" in capsys.readouterr().err
+
+
+def test_duckdbs_read_only_error_is_said_at_once(small_warehouse, monkeypatch, capsys) -> None:
+    """What DuckDB says on a read-only mount (or, for a user other than root, a read-only file)."""
+    import flows.pipeline
+    import warehouse.connection as connection
+    from warehouse.connection import WRITE_WAIT_SECONDS, WarehouseReadOnly
+
+    db, data = small_warehouse
+
+    def read_only_mount(path: str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+        raise duckdb.IOException(f'IO Error: Cannot open file "{path}": Read-only file system')
+
+    with monkeypatch.context() as patch:
+        patch.setattr(connection.duckdb, "connect", read_only_mount)
+        started = time.monotonic()
+        with pytest.raises(WarehouseReadOnly) as refused, connection.open_for_writing(db):
+            pass
+        assert time.monotonic() - started < WRITE_WAIT_SECONDS / 10  # not waited for as a lock
+    assert str(refused.value) == f"창고 파일을 쓸 수 없습니다 (읽기 전용): {db}"
+
+    def run_refused(**kwargs: object) -> None:  # the flow's first task opens the warehouse like this
+        connection.open_for_writing(db).__enter__()
+
+    monkeypatch.setattr(connection.duckdb, "connect", read_only_mount)
+    monkeypatch.setattr(flows.pipeline, "pipeline", run_refused)
+    assert _pipeline_cli(data, db) == 1
+    err = capsys.readouterr().err
+    assert f"창고 파일을 쓸 수 없습니다 (읽기 전용): {db}" in err and "locked" not in err
+
+
+def test_a_full_disk_rolls_the_run_back_and_says_so(small_warehouse, monkeypatch) -> None:
+    from warehouse.connection import WarehouseDiskFull
+
+    db, data = small_warehouse
+    before = table_counts(db)
+    out = run_output(write_seed(data), fingerprint="second")
+
+    def no_space(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(store, "_write_suggestions", no_space)
+    with pytest.raises(WarehouseDiskFull, match="디스크 공간이 부족합니다"):
+        write_pipeline_run(db, data, out)
+    after = table_counts(db)
+    assert after.pop("runs") == before.pop("runs") + 1  # the run's `running` row, marked abandoned next time
+    assert after == before  # documents, tours, embeddings, themes: as they were
+
+
+def test_a_full_disk_is_said_by_the_pipeline_command(small_warehouse, monkeypatch, capsys) -> None:
+    import flows.pipeline
+    from warehouse.connection import is_disk_full
+
+    db, data = small_warehouse
+    assert is_disk_full(duckdb.IOException('IO Error: Could not write file "x.wal": No space left on device'))
+    assert not is_disk_full(duckdb.IOException('IO Error: Could not set lock on file "x": Conflicting lock'))
+
+    def no_space(**kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(flows.pipeline, "pipeline", no_space)
+    assert _pipeline_cli(data, db) == 1
+    assert "디스크 공간이 부족합니다" in capsys.readouterr().err

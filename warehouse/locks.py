@@ -11,6 +11,7 @@ taken can tell a short staff change (wait for it) from another run (say so at on
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import time
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from warehouse.connection import WarehouseUnavailable
+from warehouse.connection import WarehouseReadOnly, WarehouseUnavailable
 
 PIPELINE = "pipeline"
 STAFF = "staff"  # a curation, an area correction, a purge: seconds, not minutes
@@ -35,9 +36,15 @@ def pipeline_lock_file(db_path: Path) -> Path:
 
 def take_pipeline_lock(db_path: Path, holder: str = PIPELINE, wait: float = 0.0) -> int | None:
     """An exclusive lock on the warehouse's pipeline, held until the descriptor is closed or this process
-    ends; None when another holder keeps it for `wait` seconds (0: answer at once)."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(pipeline_lock_file(db_path), os.O_RDWR | os.O_CREAT, 0o600)
+    ends; None when another holder keeps it for `wait` seconds (0: answer at once). A folder that cannot
+    be written is `WarehouseReadOnly`, said at once."""
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(pipeline_lock_file(db_path), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise WarehouseReadOnly(db_path) from exc
+        raise
     deadline = time.monotonic() + wait
     while True:
         try:

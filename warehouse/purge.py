@@ -20,6 +20,7 @@ import duckdb
 from nlp.clustering import NOISE
 from nlp.curation import CurationError
 from nlp.records import Theme
+from warehouse.connection import transaction
 from warehouse.curation import snapshot
 from warehouse.store import write_themes
 
@@ -92,13 +93,8 @@ def purge_document(
             f"파일이 아직 데이터 폴더에 있습니다: {left[0]}. 먼저 파일을 지우세요 "
             "(그대로 두면 다음 파이프라인 실행에서 다시 수집됩니다)"
         )
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         result = _purge(con, plan, actor, note)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     con.execute("CHECKPOINT")  # fold the change into the file now: the write-ahead log held the old rows
     return result
 

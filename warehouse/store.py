@@ -19,6 +19,7 @@ from nlp.areas import AreaScore
 from nlp.hashing import short_hash
 from nlp.identity import ThemeLink
 from nlp.records import ParsedDocument, Rejection, Suggestion, Theme, TourMetadata
+from warehouse.connection import transaction
 from warehouse.queries import WITHDRAWN
 
 
@@ -66,9 +67,8 @@ def fail_run(con: duckdb.DuckDBPyConnection, run_id: int, message: str) -> None:
 
 
 def write_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> None:
-    """Write the run's output and mark it completed, all or nothing."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    """Write the run's output and mark it completed, all or nothing (a full disk leaves the warehouse as it was)."""
+    with transaction(con):
         _write_tours(con, out.tours)
         _write_documents(con, run_id, out)
         _write_rejections(con, run_id, out.rejections)
@@ -95,10 +95,6 @@ def write_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> No
                 run_id,
             ],
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _write_areas(
