@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-# The command waits up to a minute for a pipeline run to release the warehouse: allow it that, and more.
-TIMEOUT_SECONDS = 150
+# The command waits up to WAIT_SECONDS for a pipeline run in progress to finish (then applies on top of
+# its result), and briefly for readers to let go of the file: allow it that, and more.
+WAIT_SECONDS = 90
+TIMEOUT_SECONDS = 210
 BUSY = "파이프라인이 지금 데이터를 쓰고 있어 반영하지 못했습니다. 실행이 끝난 뒤 다시 시도하세요."
 NO_ACTOR = "담당자 이름을 적어 주세요 (누가 바꿨는지 기록에 남습니다)."
 _PREFIX = "fieldvoice: "
@@ -35,7 +37,10 @@ def theme_command(
     Options are written `--by=...` and the operands follow `--`, so a name or note that starts with
     '-' is taken as text, never as an option."""
     action, *operands = (str(arg) for arg in args)
-    command = [sys.executable, "-m", "fieldvoice.cli", group, "--db", str(db_path), action, f"--by={actor}"]
+    command = [
+        sys.executable, "-m", "fieldvoice.cli", group, "--db", str(db_path), action, f"--by={actor}",
+        f"--wait={WAIT_SECONDS}",
+    ]  # fmt: skip
     if note:
         command.append(f"--note={note}")
     return [*command, "--", *operands]

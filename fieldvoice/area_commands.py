@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from fieldvoice.theme_commands import default_actor, refused
+from fieldvoice.theme_commands import add_wait_option, after_pipeline_run, default_actor, refused
 
 
 def add_area_commands(commands: argparse._SubParsersAction) -> None:
@@ -30,6 +30,7 @@ def add_area_commands(commands: argparse._SubParsersAction) -> None:
         "--by", default=None, help="who makes the change (default: $FIELDVOICE_USER or login)"
     )
     correct.add_argument("--note", default=None, help="why (shown in the history)")
+    add_wait_option(correct)
 
 
 def run_area_command(args: argparse.Namespace, db_path: Path, taxonomy: Path) -> int:
@@ -60,7 +61,7 @@ def run_area_command(args: argparse.Namespace, db_path: Path, taxonomy: Path) ->
 
         known = [a.name for a in load_areas(taxonomy)] + [OTHER_AREA]
         actor = default_actor() if args.by is None else args.by  # an explicit empty name is refused
-        with open_for_writing(db_path) as con:
+        with after_pipeline_run(db_path, args.wait), open_for_writing(db_path) as con:
             previous = correct_area(con, args.suggestion_id, args.area, actor, known, args.note)
         print(
             f"반영했습니다: 건의 {args.suggestion_id} '{previous or '-'}' -> '{args.area}'. "

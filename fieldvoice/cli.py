@@ -6,12 +6,12 @@ fieldvoice app [--db FILE] [--port N]
 fieldvoice errors [--db FILE]
 fieldvoice theme list|history|rename|merge|move|hide|unhide ... [--by NAME]   (staff curation)
 fieldvoice area list|history|set SUGGESTION AREA [--by NAME]                   (policy areas)
+fieldvoice document list|purge PATH [--yes] [--by NAME]                        (stored documents)
 """
 
 from __future__ import annotations
 
 import argparse
-import fcntl
 import gc
 import math
 import os
@@ -20,8 +20,15 @@ from pathlib import Path
 
 from fieldvoice.area_commands import add_area_commands, run_area_command
 from fieldvoice.config import PROJECT_ROOT, load_settings
+from fieldvoice.document_commands import add_document_commands, run_document_command
 from fieldvoice.theme_commands import add_theme_commands, run_theme_command
 from fieldvoice.user_commands import add_user_commands, run_user_command
+from warehouse.locks import STAFF, lock_holder, pipeline_lock_file, take_pipeline_lock
+
+__all__ = [
+    "main",
+    "pipeline_lock_file",
+]  # pipeline_lock_file: kept here for callers that import it from the CLI
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
 
     add_theme_commands(commands)
     add_area_commands(commands)
+    add_document_commands(commands)
     add_user_commands(commands)
 
     args = parser.parse_args(argv)
@@ -91,30 +99,39 @@ def main(argv: list[str] | None = None) -> int:
         return run_theme_command(args, db_path)
     if args.command == "area":
         return run_area_command(args, db_path, settings.taxonomy)
+    if args.command == "document":
+        return run_document_command(args, db_path)
     if args.command == "user":
         return run_user_command(args, db_path)
     return _errors(db_path)
 
 
-def pipeline_lock_file(db_path: Path) -> Path:
-    return db_path.with_name(db_path.name + ".pipeline.lock")
+# Staff changes (a curation, a purge) hold the pipeline lock for seconds: a run started meanwhile waits
+# this long for them instead of being refused.
+STAFF_CHANGE_WAIT_SECONDS = 120.0
 
 
 def _take_pipeline_lock(db_path: Path) -> int | None:
-    """An exclusive lock on the warehouse's pipeline, held until this process ends (even when it is
-    killed, the system releases it); None when another run holds it."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(pipeline_lock_file(db_path), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        os.close(descriptor)
-        return None
+    """The warehouse's pipeline lock (see `warehouse.locks`), held until this process ends; None when
+    another run holds it. A staff change holding it is waited for."""
+    descriptor = take_pipeline_lock(db_path)
+    if descriptor is None and lock_holder(db_path) == STAFF:
+        print(
+            "fieldvoice: 담당자의 변경을 반영하는 중입니다. 끝나면 시작합니다.", file=sys.stderr, flush=True
+        )
+        descriptor = take_pipeline_lock(db_path, wait=STAFF_CHANGE_WAIT_SECONDS)
     return descriptor
 
 
 def _pipeline(data_dir: Path, db_path: Path, config: Path | None, state_dir: Path, recluster: bool) -> int:
-    if _take_pipeline_lock(db_path) is None:  # one run at a time per warehouse, said at once
+    from warehouse.connection import WarehouseNotWritable, is_disk_full
+
+    try:
+        held = _take_pipeline_lock(db_path)
+    except WarehouseNotWritable as exc:  # a read-only folder: said at once, not after a minute of waiting
+        print(f"fieldvoice: {exc}", file=sys.stderr)
+        return 1
+    if held is None:  # one run at a time per warehouse, said at once
         print(
             f"fieldvoice: 다른 파이프라인이 이미 이 창고({db_path})를 처리하고 있습니다. 끝난 뒤 다시 실행하세요.",
             file=sys.stderr,
@@ -131,10 +148,19 @@ def _pipeline(data_dir: Path, db_path: Path, config: Path | None, state_dir: Pat
         )
         gc.collect()  # release DuckDB objects held in cycles before interpreter teardown
     except Exception as exc:
-        print(f"fieldvoice: 파이프라인 실패: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if isinstance(exc, WarehouseNotWritable):  # read-only, or the disk filled up (rolled back)
+            print(f"fieldvoice: {exc}", file=sys.stderr)
+        elif is_disk_full(exc):
+            print(
+                f"fieldvoice: 디스크 공간이 부족합니다 ({exc}). 공간을 확보한 뒤 다시 실행하세요.",
+                file=sys.stderr,
+            )
+        else:
+            print(f"fieldvoice: 파이프라인 실패: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     print(
         f"\n실행 #{summary['run_id']}: 새 문서 {summary['documents_new']}건, 변경 없음 {summary['documents_unchanged']}건, "
+        f"철회 {summary['documents_withdrawn']}건(데이터 폴더에서 사라짐), "
         f"새 건의 {summary['suggestions_new']}건 (전체 {summary['suggestions_total']}건), "
         + (f"테마 {summary['themes']}개" if summary["themes"] is not None else "테마 변경 없음")
     )

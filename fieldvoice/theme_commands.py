@@ -7,6 +7,8 @@ fieldvoice theme merge THEME INTO             merge THEME into INTO
 fieldvoice theme move SUGGESTION THEME        move one suggestion into THEME
 fieldvoice theme hide|unhide THEME            hide a theme from overviews and briefings, or show it again
 Every change takes --by NAME (default: $FIELDVOICE_USER or the login name) and an optional --note.
+A change made while a pipeline run is in progress waits for the run (up to --wait SECONDS) and
+applies on top of its result, so neither hides the other.
 """
 
 from __future__ import annotations
@@ -15,7 +17,12 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+# How long a staff change waits for a pipeline run in progress (a run over many files takes minutes).
+DEFAULT_WAIT_SECONDS = 1800.0
 
 
 def default_actor() -> str:
@@ -45,7 +52,35 @@ def add_theme_commands(commands: argparse._SubParsersAction) -> None:
             "--by", default=None, help="who makes the change (default: $FIELDVOICE_USER or login)"
         )
         action.add_argument("--note", default=None, help="why (shown in the history)")
+        add_wait_option(action)
         action.add_argument("--db", type=Path, default=argparse.SUPPRESS)
+
+
+def add_wait_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=DEFAULT_WAIT_SECONDS,
+        metavar="SECONDS",
+        help=f"how long to wait for a pipeline run in progress ({DEFAULT_WAIT_SECONDS:.0f})",
+    )
+
+
+@contextmanager
+def after_pipeline_run(db_path: Path, wait: float) -> Iterator[None]:
+    """Hold the warehouse's pipeline lock while a staff change is written; if a run holds it, say so and
+    wait for it, so the change applies on top of the run's result instead of being lost under it."""
+    from warehouse.locks import after_pipeline
+
+    def waiting() -> None:
+        print(
+            f"fieldvoice: 파이프라인 실행이 끝나면 반영합니다 (최대 {wait:.0f}초 기다립니다).",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    with after_pipeline(db_path, wait, waiting):
+        yield
 
 
 def run_theme_command(args: argparse.Namespace, db_path: Path) -> int:
@@ -67,7 +102,7 @@ def run_theme_command(args: argparse.Namespace, db_path: Path) -> int:
             label=getattr(args, "label", None),
         )
         actor = default_actor() if args.by is None else args.by  # an explicit empty name is refused
-        with open_for_writing(db_path) as con:
+        with after_pipeline_run(db_path, args.wait), open_for_writing(db_path) as con:
             run_id = curate(con, curation, actor, args.note)
         print(f"반영했습니다 (실행 #{run_id}). `fieldvoice theme history`에서 기록을 볼 수 있습니다.")
         return 0
@@ -78,9 +113,10 @@ def run_theme_command(args: argparse.Namespace, db_path: Path) -> int:
 def refused(exc: Exception, db_path: Path) -> int:
     """Say in Korean why a staff command did not apply (exit code 2); anything else is a real error."""
     from nlp.curation import CurationError
-    from warehouse.connection import WarehouseMissing, WarehouseUnavailable
+    from warehouse.connection import WarehouseMissing, WarehouseNotWritable, WarehouseUnavailable
+    from warehouse.locks import PipelineBusy
 
-    if isinstance(exc, CurationError):
+    if isinstance(exc, CurationError | PipelineBusy | WarehouseNotWritable):  # already said in Korean
         message = str(exc)
     elif isinstance(exc, WarehouseMissing):
         message = f"데이터베이스 {db_path}가 아직 없습니다: 먼저 `fieldvoice pipeline`을 실행하세요"

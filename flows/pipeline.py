@@ -46,6 +46,7 @@ class WarehouseState:
     run_id: int
     stored: dict[str, str]
     current_paths: dict[str, str]
+    owned_paths: set[str]  # current paths stored from this data folder: withdrawn if their file is gone
     suggestions: pd.DataFrame  # every stored suggestion, superseded versions included
     fingerprint: str | None
     settings_fingerprint: str | None
@@ -60,6 +61,7 @@ class PipelineSummary:
     run_id: int
     documents_new: int
     documents_unchanged: int
+    documents_withdrawn: int  # current documents whose file left the data folder
     suggestions_new: int
     suggestions_total: int
     themes: int | None
@@ -91,6 +93,7 @@ def open_run(db_path: Path, data_dir: Path, settings: Settings) -> WarehouseStat
             run_id=run_id,
             stored=queries.stored_documents(con),
             current_paths=queries.current_document_paths(con),
+            owned_paths=queries.current_paths_from(con, data_dir),
             suggestions=queries.stored_suggestions(con),
             fingerprint=queries.last_theme_fingerprint(con),
             settings_fingerprint=queries.last_settings_fingerprint(con),
@@ -110,14 +113,20 @@ def ingest(data_dir: Path, state: WarehouseState, settings: Settings) -> IngestR
         state.current_paths,
         max_bytes=int(settings.ingest.max_file_mb * 1_000_000),
         on_file=lambda name, outcome: logger.info("%s: %s", name, outcome),
+        owned=state.owned_paths,
     )
-    logger.info(
-        "문서 %d건 새로 수집, %d건 변경 없음, %d건 거부",
+    _log_sorted(result)
+    return result
+
+
+def _log_sorted(result: IngestResult) -> None:
+    get_run_logger().info(
+        "문서 %d건 새로 수집, %d건 변경 없음, %d건 거부, %d건 철회(데이터 폴더에서 사라짐)",
         len(result.documents),
         result.unchanged,
         len(result.rejections),
+        len(result.withdrawn),
     )
-    return result
 
 
 @task(name="find-files", cache_policy=NO_CACHE)
@@ -140,13 +149,9 @@ def sort_files(reads: list[FileRead], state: WarehouseState) -> IngestResult:
         state.stored,
         state.current_paths,
         on_file=lambda name, outcome: logger.info("%s: %s", name, outcome),
+        owned=state.owned_paths,
     )
-    logger.info(
-        "문서 %d건 새로 수집, %d건 변경 없음, %d건 거부",
-        len(result.documents),
-        result.unchanged,
-        len(result.rejections),
-    )
+    _log_sorted(result)
     return result
 
 
@@ -300,8 +305,11 @@ def pipeline(
         with open_executor(settings.execution, settings.state_dir, watch.stage) as executor:
             summary = _run(data_dir, db_path, settings, state, recluster, executor, watch)
     except BaseException as exc:
-        with open_for_writing(db_path) as con:
-            store.fail_run(con, state.run_id, f"{type(exc).__name__}: {exc}")
+        try:
+            with open_for_writing(db_path) as con:
+                store.fail_run(con, state.run_id, f"{type(exc).__name__}: {exc}")
+        except Exception as recording:  # a full disk may refuse this too: the run's own error matters more
+            get_run_logger().warning("실패한 실행을 기록하지 못했습니다: %s", recording)
         raise
     summary.stage_seconds = {**watch.seconds, "total": time.perf_counter() - start}
     get_run_logger().info(
@@ -371,9 +379,10 @@ def _run(
         return new_nouns
 
     # The documents current after this run: new versions replace old ones (which stay in
-    # history), and a file restored to an earlier version brings that version back.
+    # history), a file restored to an earlier version brings that version back, and a file gone from
+    # the data folder takes its document out.
     current = set(state.current_paths.values()) - set(ingested.superseded) - set(ingested.reinstated.values())
-    current |= set(ingested.reinstated)
+    current = (current | set(ingested.reinstated)) - set(ingested.withdrawn.values())
     previous = state.suggestions[state.suggestions.document_hash.isin(list(current))]
     ids = list(previous.suggestion_id) + [s.suggestion_id for s in new_suggestions]
     texts = list(previous.text) + [s.text for s in new_suggestions]
@@ -391,6 +400,7 @@ def _run(
         document_tours=document_tours,
         superseded=ingested.superseded,
         reinstated=ingested.reinstated,
+        withdrawn=ingested.withdrawn,
         unchanged=ingested.unchanged,
         rejections=ingested.rejections,
         tours=tours,
@@ -429,6 +439,7 @@ def _run(
         run_id=state.run_id,
         documents_new=len(ingested.documents),
         documents_unchanged=ingested.unchanged,
+        documents_withdrawn=len(ingested.withdrawn),
         suggestions_new=len(new_suggestions),
         suggestions_total=len(ids),
         themes=None if output.themes is None else sum(not t.is_unassigned for t in output.themes),

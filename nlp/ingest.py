@@ -5,12 +5,17 @@ and skipped; the same bytes under another name are a duplicate (refused, with th
 first); new bytes at a stored path are a new version that supersedes the old one; bytes of an
 earlier version of that path bring the earlier version back. Every refusal names the
 file and the reason, and the rest of the batch goes on.
+
+A stored current document whose file is no longer in the data folder is withdrawn: it leaves what
+is current (its suggestions leave the themes and counts) but stays in history, and the same bytes
+put back at the same path bring it back like any earlier version. Only documents that came from
+this data folder can be withdrawn (`owned`): a run over another folder withdraws nothing of the first.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -25,6 +30,7 @@ class IngestResult:
     rejections: list[Rejection] = field(default_factory=list)
     superseded: dict[str, str] = field(default_factory=dict)  # old content hash -> new content hash
     reinstated: dict[str, str | None] = field(default_factory=dict)  # earlier version -> version it replaces
+    withdrawn: dict[str, str] = field(default_factory=dict)  # path gone from the folder -> its current hash
     unchanged: int = 0
 
 
@@ -75,14 +81,16 @@ def ingest_folder(
     current_paths: dict[str, str],
     max_bytes: int,
     on_file: Callable[[str, str], None] | None = None,
+    owned: Collection[str] = (),
 ) -> IngestResult:
     """Read every file under `data_dir` that the warehouse does not hold yet.
 
     `stored` maps every stored content hash to its path; `current_paths` maps each path to the
-    hash of its current version. `on_file(path, outcome)` reports progress.
+    hash of its current version; `owned` names the current paths stored from this data folder (those
+    whose file is gone are withdrawn). `on_file(path, outcome)` reports progress.
     """
     reads = (read_file(path, data_dir, max_bytes) for path in discover_documents(data_dir))  # one at a time
-    return sort_reads(reads, stored, current_paths, on_file)
+    return sort_reads(reads, stored, current_paths, on_file, owned)
 
 
 def sort_reads(
@@ -90,13 +98,17 @@ def sort_reads(
     stored: dict[str, str],
     current_paths: dict[str, str],
     on_file: Callable[[str, str], None] | None = None,
+    owned: Collection[str] = (),
 ) -> IngestResult:
     """Files read (in `discover_documents` order) -> what the run must process: new documents (masked),
-    refusals, versions superseded or brought back, unchanged files. Order matters: of two files with
-    the same bytes, the first is kept and the second refused as its duplicate."""
+    refusals, versions superseded or brought back, unchanged files, and documents withdrawn because
+    their file (one of `owned`) is gone. Order matters: of two files with the same bytes, the first is
+    kept and the second refused as its duplicate."""
     result = IngestResult()
     seen_now: dict[str, str] = {}
+    present: set[str] = set()
     for read in reads:
+        present.add(read.name)  # a file still there, even if refused now (unreadable, too large ...)
         if read.document is None:
             assert read.rejection is not None
             result.rejections.append(read.rejection)
@@ -105,6 +117,11 @@ def sort_reads(
             outcome = _sort_one(read.document, read.name, stored, current_paths, seen_now, result)
         if on_file:
             on_file(read.name, outcome)
+    for name in sorted(set(owned) - present):
+        if name in current_paths:
+            result.withdrawn[name] = current_paths[name]
+            if on_file:
+                on_file(name, "철회: 데이터 폴더에서 사라짐")
     return result
 
 

@@ -286,6 +286,7 @@ TABLES = (
     "curations",
     "suggestion_areas",
     "area_corrections",
+    "document_purges",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import time
 from collections.abc import Iterator
@@ -26,6 +27,81 @@ class WarehouseMissing(WarehouseUnavailable):
     """No warehouse file yet: the pipeline has never run."""
 
 
+class WarehouseNotWritable(WarehouseUnavailable):
+    """The warehouse cannot be written at all: waiting for another process would not help."""
+
+
+class WarehouseReadOnly(WarehouseNotWritable):
+    """The file or its folder is read-only (permissions, a read-only mount)."""
+
+    def __init__(self, db_path: Path) -> None:
+        super().__init__(f"창고 파일을 쓸 수 없습니다 (읽기 전용): {db_path}")
+
+
+class WarehouseDiskFull(WarehouseNotWritable):
+    """A write ran out of disk space; the transaction was rolled back, so the warehouse is as it was."""
+
+    def __init__(self, db_path: Path | str | None = None) -> None:
+        where = f": {db_path}" if db_path else ""
+        super().__init__(
+            f"디스크 공간이 부족합니다{where}. 창고는 이전 상태 그대로입니다; 공간을 확보한 뒤 다시 실행하세요."
+        )
+
+
+_READ_ONLY_MESSAGES = ("read-only file system", "permission denied", "operation not permitted")
+_DISK_FULL_MESSAGES = ("no space left on device", "disk is full", "out of disk space", "not enough space")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether `exc` (or what caused it) is the system's or DuckDB's out-of-space error."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, WarehouseDiskFull):
+            return True
+        if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if any(text in str(current).lower() for text in _DISK_FULL_MESSAGES):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _is_read_only(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return True
+    return any(text in str(exc).lower() for text in _READ_ONLY_MESSAGES)
+
+
+def _check_writable(db_path: Path) -> None:
+    """Refuse at once a warehouse that cannot be written: DuckDB writes the file and, beside it, its
+    write-ahead log, so both the file and its folder must be writable."""
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        if _is_read_only(exc):
+            raise WarehouseReadOnly(db_path) from exc
+        raise
+    if not os.access(db_path.parent, os.W_OK) or (db_path.exists() and not os.access(db_path, os.W_OK)):
+        raise WarehouseReadOnly(db_path)
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection, db_path: Path | str | None = None) -> Iterator[None]:
+    """One all-or-nothing write: rolled back on any error, and a full disk said as such."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except Exception as exc:
+        with contextlib.suppress(duckdb.Error):  # a failed COMMIT has already rolled back
+            con.execute("ROLLBACK")
+        if is_disk_full(exc) and not isinstance(exc, WarehouseDiskFull):
+            raise WarehouseDiskFull(db_path) from exc
+        raise
+
+
 def _connect_waiting(db_path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait
     delay = 0.05
@@ -33,6 +109,10 @@ def _connect_waiting(db_path: Path, read_only: bool, wait: float) -> duckdb.Duck
         try:
             return duckdb.connect(str(db_path), read_only=read_only)
         except duckdb.IOException as exc:
+            if not read_only and _is_read_only(exc):  # no other process to wait for
+                raise WarehouseReadOnly(db_path) from exc
+            if not read_only and is_disk_full(exc):
+                raise WarehouseDiskFull(db_path) from exc
             if time.monotonic() >= deadline:
                 who = "a pipeline run is writing it" if read_only else "another process is using it"
                 raise WarehouseUnavailable(f"warehouse {db_path} is locked ({who}): {exc}") from exc
@@ -83,9 +163,10 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 def open_for_writing(db_path: Path, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """The pipeline's connection: creates the file and migrates it. Only the pipeline writes.
 
-    Waits up to `wait` seconds for readers to let go of the file.
+    Waits up to `wait` seconds for readers to let go of the file; a read-only file or folder is
+    refused at once (`WarehouseReadOnly`), as waiting would not help.
     """
-    db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _check_writable(db_path)
     con = _connect_waiting(db_path, read_only=False, wait=WRITE_WAIT_SECONDS if wait is None else wait)
     try:
         with contextlib.suppress(OSError):  # what people told a ministry: readable by its owner only

@@ -16,6 +16,7 @@ from nlp.clustering import NOISE
 from nlp.curation import ACTIONS, Curation, CurationError, apply_curations
 from nlp.labelling import KEYWORDS_PER_THEME, MAX_LABEL_WORDS, UNASSIGNED_LABEL
 from nlp.records import Theme
+from warehouse.connection import transaction
 from warehouse.queries import primary_area
 from warehouse.store import write_themes
 
@@ -28,14 +29,13 @@ def curate(con: duckdb.DuckDBPyConnection, curation: Curation, actor: str, note:
     if not actor:
         raise CurationError("누가 바꾸는지(이름) 적어 주세요")
     base = _latest_run(con)
-    themes = _snapshot(con, base)
+    themes = snapshot(con, base)
     _validate(curation, themes)
     if curation.action == "merge":
         curation = replace(curation, member_ids=themes[curation.theme_id].member_ids)
     description = describe(curation, themes)
 
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         run_id = con.execute(
             "INSERT INTO runs (run_id, started_at, finished_at, status, kind, theming_mode, fingerprint, "
             "settings_fingerprint, themes_written, message) "
@@ -59,10 +59,6 @@ def curate(con: duckdb.DuckDBPyConnection, curation: Curation, actor: str, note:
             ],
         )
         write_themes(con, run_id, _apply(themes, curation))
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return int(run_id)
 
 
@@ -85,7 +81,7 @@ def _latest_run(con: duckdb.DuckDBPyConnection) -> int:
     return int(rows[0][0])
 
 
-def _snapshot(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[int, Theme]:
+def snapshot(con: duckdb.DuckDBPyConnection, run_id: int) -> dict[int, Theme]:
     members: dict[int, list[tuple[str, int | None]]] = {}
     for sid, theme_id, rank in con.execute(
         "SELECT suggestion_id, theme_id, representative_rank FROM suggestion_themes WHERE run_id = ? "

@@ -5,6 +5,8 @@ Every number the explorer shows comes from one of these functions; pages hold no
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -12,6 +14,9 @@ import pandas as pd
 from nlp.curation import Curation
 from nlp.theming import PreviousThemes
 
+# `documents.superseded_by` of a document whose file left the data folder (nlp.ingest): not current,
+# kept in history, current again if the same bytes come back to the same path.
+WITHDRAWN = "withdrawn"
 _CURRENT_DOCUMENTS = "SELECT content_hash FROM documents WHERE superseded_by IS NULL"
 _LATEST_THEMES_RUN = "(SELECT max(run_id) FROM themes)"
 # The tours every page counts and lists: those with at least one current suggestion.
@@ -63,6 +68,16 @@ def current_document_paths(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return dict(
         con.execute("SELECT path, content_hash FROM documents WHERE superseded_by IS NULL").fetchall()
     )
+
+
+def current_paths_from(con: duckdb.DuckDBPyConnection, data_dir: Path) -> set[str]:
+    """Paths of the current documents that runs over `data_dir` stored (paths are stored relative to
+    the data folder, so the run's folder says which folder a path belongs to)."""
+    here = data_dir.resolve()
+    rows = con.execute(
+        "SELECT d.path, r.data_dir FROM documents d JOIN runs r USING (run_id) WHERE d.superseded_by IS NULL"
+    ).fetchall()
+    return {path for path, folder in rows if folder and Path(folder).resolve() == here}
 
 
 def stored_suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -503,6 +518,27 @@ def _earlier_tours(con: duckdb.DuckDBPyConnection, tour_id: str) -> pd.DataFrame
 
 
 # --- explorer: curation (the admin page) ---------------------------------------------------------
+
+
+def document_list(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every stored path: its versions, whether one is current or its file was withdrawn, and the
+    suggestions of its current (else latest) version, for `fieldvoice document list` and purges."""
+    return con.execute(
+        f"""
+        WITH per_path AS (
+            SELECT path, count(*) AS versions,
+                   CASE WHEN bool_or(superseded_by IS NULL) THEN 'current'
+                        WHEN bool_or(superseded_by = '{WITHDRAWN}') THEN 'withdrawn'
+                        ELSE 'superseded' END AS status,
+                   first(content_hash ORDER BY superseded_by IS NULL DESC, ingested_at DESC) AS shown_hash,
+                   max(ingested_at) AS last_ingested
+            FROM documents GROUP BY path
+        )
+        SELECT p.path, p.versions, p.status, count(s.suggestion_id) AS suggestions, p.last_ingested
+        FROM per_path p LEFT JOIN suggestions s ON s.document_hash = p.shown_hash
+        GROUP BY ALL ORDER BY p.path
+        """
+    ).df()
 
 
 def curation_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

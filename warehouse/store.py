@@ -19,6 +19,8 @@ from nlp.areas import AreaScore
 from nlp.hashing import short_hash
 from nlp.identity import ThemeLink
 from nlp.records import ParsedDocument, Rejection, Suggestion, Theme, TourMetadata
+from warehouse.connection import transaction
+from warehouse.queries import WITHDRAWN
 
 
 @dataclass
@@ -29,6 +31,7 @@ class RunOutput:
     document_tours: dict[str, str] = field(default_factory=dict)
     superseded: dict[str, str] = field(default_factory=dict)  # old content hash -> new one
     reinstated: dict[str, str | None] = field(default_factory=dict)  # earlier version -> the one it replaces
+    withdrawn: dict[str, str] = field(default_factory=dict)  # path gone from the data folder -> its hash
     unchanged: int = 0
     rejections: list[Rejection] = field(default_factory=list)
     tours: list[TourMetadata] = field(default_factory=list)
@@ -64,9 +67,8 @@ def fail_run(con: duckdb.DuckDBPyConnection, run_id: int, message: str) -> None:
 
 
 def write_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> None:
-    """Write the run's output and mark it completed, all or nothing."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    """Write the run's output and mark it completed, all or nothing (a full disk leaves the warehouse as it was)."""
+    with transaction(con):
         _write_tours(con, out.tours)
         _write_documents(con, run_id, out)
         _write_rejections(con, run_id, out.rejections)
@@ -79,7 +81,7 @@ def write_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> No
         con.execute(
             "UPDATE runs SET status = 'completed', finished_at = now(), fingerprint = ?, settings_fingerprint = ?, "
             "theming_mode = ?, documents_new = ?, documents_unchanged = ?, documents_rejected = ?, "
-            "suggestions_new = ?, themes_written = ? WHERE run_id = ?",
+            "suggestions_new = ?, themes_written = ?, documents_withdrawn = ? WHERE run_id = ?",
             [
                 out.fingerprint,
                 out.settings_fingerprint,
@@ -89,13 +91,10 @@ def write_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> No
                 len(out.rejections),
                 len(out.suggestions),
                 out.themes is not None,
+                len(out.withdrawn),
                 run_id,
             ],
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def _write_areas(
@@ -155,6 +154,11 @@ def _write_documents(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput
         con.execute("UPDATE documents SET superseded_by = NULL WHERE content_hash = ?", [earlier])
         if replaced:
             con.execute("UPDATE documents SET superseded_by = ? WHERE content_hash = ?", [earlier, replaced])
+    for content_hash in out.withdrawn.values():
+        con.execute(
+            "UPDATE documents SET superseded_by = ? WHERE content_hash = ? AND superseded_by IS NULL",
+            [WITHDRAWN, content_hash],
+        )
 
 
 def _write_rejections(con: duckdb.DuckDBPyConnection, run_id: int, rejections: list[Rejection]) -> None:

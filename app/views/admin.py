@@ -83,7 +83,7 @@ def _submit(form: str, args: list[object], actor: str, note: str, done: str, gro
     if not actor.strip():
         st.error(curation.NO_ACTOR)
         return
-    with st.spinner("반영하는 중…"):
+    with st.spinner("반영하는 중… (파이프라인 실행 중이면 끝난 뒤 반영합니다)"):
         result = curation.run_theme_command(data.db_path(), args, actor, note, group=group)
     if not result.ok:
         st.error(result.message)
