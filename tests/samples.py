@@ -319,3 +319,25 @@ def open_page(monkeypatch, db: Path, page: str, role: str = "admin", user: str =
     app.switch_page(page).run()
     assert not app.exception, app.exception
     return app
+
+
+def query_rows(db: Path, sql: str) -> list[tuple]:
+    """Rows of `sql` on a warehouse file, opened read-only and closed at once."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def refusal_reason(path: Path, max_bytes: int) -> str:
+    """The Korean reason `read_document` gives for refusing `path` (fails the test when it reads)."""
+    import pytest
+
+    from nlp.readers import DocumentError, read_document
+
+    with pytest.raises(DocumentError) as caught:
+        read_document(path, max_bytes=max_bytes)
+    return caught.value.reason

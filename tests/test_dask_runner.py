@@ -11,10 +11,9 @@ import sys
 import types
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pytest
-from samples import REPO, make_flow_folder
+from samples import REPO, make_flow_folder, query_rows
 
 pytest.importorskip("prefect_dask")
 
@@ -47,12 +46,7 @@ def _run(base: Path, data_dir: Path, runner: str) -> tuple[Path, dict]:
     return db_path, summary
 
 
-def _rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+_rows = query_rows
 
 
 @pytest.fixture(scope="module")

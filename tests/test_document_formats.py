@@ -8,9 +8,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from samples import refusal_reason
 
 from nlp.metadata import extract_tour_metadata
-from nlp.readers import DocumentError, read_document
+from nlp.readers import read_document
 from nlp.splitting import split_into_suggestions
 
 HWP_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "hwp"
@@ -38,9 +39,7 @@ def _write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 
 def _reason(path: Path) -> str:
-    with pytest.raises(DocumentError) as caught:
-        read_document(path, max_bytes=MAX_BYTES)
-    return caught.value.reason
+    return refusal_reason(path, MAX_BYTES)
 
 
 # --- HWPX -----------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
+from samples import query_rows
 
 GOLD_DOCS = Path(__file__).resolve().parents[2] / "shared" / "bench" / "meeting_gold_dev" / "docs"
 
@@ -36,12 +36,7 @@ OFFICIAL_ONLY = (
 )
 
 
-def _rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+_rows = query_rows
 
 
 @pytest.fixture(scope="module")
