@@ -21,6 +21,7 @@ import pandas as pd
 
 from app.text import plain
 from nlp import surges
+from nlp.areas import OTHER_AREA
 from nlp.surges import Surge
 
 TOP_ON_PAGE = 5  # areas and themes in the first page's chart
@@ -327,15 +328,15 @@ def build_briefing(
     }
     theme_area = {int(r.theme_id): _text(r.area) for r in overview.itertuples()}
 
-    scope = suggestions[selected].assign(area=lambda f: f["area"].fillna("기타"))
+    scope = suggestions[selected].assign(area=lambda f: f["area"].fillna(OTHER_AREA))
     area_surges = period_surges(scope, "area", start, end, history_start)
     themed_scope = scope[scope["theme_id"].notna() & (scope["theme_id"] >= 0)].assign(
         theme_key=lambda f: f["theme_id"].astype(int).astype(str)
     )
     theme_surges = period_surges(themed_scope, "theme_key", start, end, history_start)
 
-    area_counts = period_rows["area"].fillna("기타").value_counts()
-    previous_area_counts = before["area"].fillna("기타").value_counts()
+    area_counts = period_rows["area"].fillna(OTHER_AREA).value_counts()
+    previous_area_counts = before["area"].fillna(OTHER_AREA).value_counts()
     area_briefs = tuple(
         AreaBrief(
             str(area),

@@ -341,3 +341,10 @@ def refusal_reason(path: Path, max_bytes: int) -> str:
     with pytest.raises(DocumentError) as caught:
         read_document(path, max_bytes=max_bytes)
     return caught.value.reason
+
+
+def write_file(folder: Path, name: str, data: bytes) -> Path:
+    """`data` written as `folder/name`; the path."""
+    path = folder / name
+    path.write_bytes(data)
+    return path

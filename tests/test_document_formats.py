@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from samples import refusal_reason
+from samples import refusal_reason, write_file
 
 from nlp.metadata import extract_tour_metadata
 from nlp.readers import read_document
@@ -32,10 +32,7 @@ FORM = [
 ]
 
 
-def _write(tmp_path: Path, name: str, data: bytes) -> Path:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return path
+_write = write_file
 
 
 def _reason(path: Path) -> str:

@@ -15,7 +15,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from samples import MINUTES, docx_bytes, refusal_reason, xlsx_bytes
+from samples import MINUTES, docx_bytes, refusal_reason, write_file, xlsx_bytes
 
 from nlp.ingest import ingest_folder
 from nlp.readers import limits, read_document
@@ -27,10 +27,7 @@ HS = "http://www.hancom.co.kr/hwpml/2011/section"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
-def _write(tmp_path: Path, name: str, data: bytes) -> Path:
-    path = tmp_path / name
-    path.write_bytes(data)
-    return path
+_write = write_file
 
 
 def _reason(path: Path) -> str:

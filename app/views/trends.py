@@ -8,6 +8,7 @@ import streamlit as st
 
 from app import auth, briefing, charts, data
 from nlp import surges
+from nlp.areas import OTHER_AREA
 
 auth.require("viewer")
 st.title("추이 분석")
@@ -96,7 +97,7 @@ st.caption(
 )
 themed = dated[dated.theme_id.notna() & dated.theme_id.isin(overview.theme_id) & (dated.theme_id >= 0)]
 themed = themed.assign(theme_key=themed.theme_id.astype(int).astype(str))
-area_rows = dated.assign(area=dated.area.fillna("기타"))
+area_rows = dated.assign(area=dated.area.fillna(OTHER_AREA))
 if chosen_areas:
     area_rows = area_rows[area_rows.area.isin(chosen_areas)]
 COLUMNS = {
