@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from fieldvoice.config import load_settings
 from nlp.areas import OTHER_AREA, load_areas
+from settings import load_settings
 from warehouse import queries
 from warehouse.connection import WarehouseMissing, WarehouseUnavailable, open_for_reading
 

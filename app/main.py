@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import auth, models
-from fieldvoice.config import load_settings
+from settings import load_settings
 
 st.set_page_config(page_title="현장의 목소리", page_icon=":material/record_voice_over:", layout="wide")
 st.markdown(

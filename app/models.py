@@ -7,7 +7,7 @@ import threading
 import numpy as np
 import streamlit as st
 
-from fieldvoice.config import load_settings
+from settings import load_settings
 
 
 @st.cache_resource(show_spinner="형태소 분석기를 불러오는 중…")

@@ -25,7 +25,6 @@ from pathlib import Path
 import numpy as np
 
 from bench.splitting import MEETING_GOLD, is_kept_aside, load_gold
-from fieldvoice.config import PROJECT_ROOT, load_settings
 from nlp.areas import (
     OTHER_AREA,
     PolicyArea,
@@ -35,6 +34,7 @@ from nlp.areas import (
     keyword_hits,
     load_areas,
 )
+from settings import PROJECT_ROOT, load_settings
 
 CORRECTIONS = (0, 10, 25, 50, 100)
 DRAWS = 5

@@ -27,13 +27,13 @@ import numpy as np
 from bench.data import PETITIONS_10K, read_labelled
 from bench.metrics import agreement
 from bench.stability import growth_stability
-from fieldvoice.config import load_settings
 from nlp.clustering import cluster_suggestions
 from nlp.embedding import embed_texts
 from nlp.hashing import short_hash
 from nlp.records import Suggestion
 from nlp.tagging import analyse_texts
 from nlp.theming import build_theme_set
+from settings import load_settings
 from warehouse import store
 from warehouse.connection import open_for_writing
 

@@ -6,7 +6,7 @@ import csv
 import os
 from pathlib import Path
 
-from fieldvoice.config import PROJECT_ROOT
+from settings import PROJECT_ROOT
 
 SHARED_BENCH = Path(os.environ.get("FIELDVOICE_BENCH_DATA", PROJECT_ROOT.parent / "shared" / "bench"))
 PETITIONS_10K = SHARED_BENCH / "petitions_dev_2019_10k.csv"

@@ -25,7 +25,7 @@ from datetime import date
 from pathlib import Path
 
 from bench.data import SHARED_BENCH
-from fieldvoice.config import PROJECT_ROOT
+from settings import PROJECT_ROOT
 
 PETITIONS_ALL = SHARED_BENCH / "petitions_2019_all.csv"
 CACHE = PROJECT_ROOT / ".bench-cache" / "explorer"

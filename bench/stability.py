@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fieldvoice.config import ClusteringSettings
 from nlp.clustering import NOISE
 from nlp.identity import kept_share
 from nlp.theming import PreviousThemes, build_theme_set
+from settings import ClusteringSettings
 
 
 @dataclass(frozen=True)

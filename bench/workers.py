@@ -48,8 +48,8 @@ def child(runner: str, workers: int, data_dir: Path, db_path: Path, out: Path) -
     """One run of the flow in this (fresh) process; its summary as JSON in `out`."""
     os.environ["FIELDVOICE_EXECUTION_RUNNER"] = runner
     os.environ["FIELDVOICE_EXECUTION_WORKERS"] = str(workers)
-    from fieldvoice.config import load_settings
     from flows.prefect_env import configure_prefect
+    from settings import load_settings
 
     configure_prefect(load_settings().state_dir)
     from flows.pipeline import pipeline

@@ -19,10 +19,10 @@ import sys
 from pathlib import Path
 
 from fieldvoice.area_commands import add_area_commands, run_area_command
-from fieldvoice.config import PROJECT_ROOT, load_settings
 from fieldvoice.document_commands import add_document_commands, run_document_command
 from fieldvoice.theme_commands import add_theme_commands, run_theme_command
 from fieldvoice.user_commands import add_user_commands, run_user_command
+from settings import PROJECT_ROOT, load_settings
 from warehouse.locks import STAFF, lock_holder, pipeline_lock_file, take_pipeline_lock
 
 __all__ = [

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from fieldvoice.config import PROJECT_ROOT
+from settings import PROJECT_ROOT
 
 DEPLOYMENT = "fieldvoice"
 

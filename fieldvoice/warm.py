@@ -12,7 +12,7 @@ import time
 
 
 def main() -> int:
-    from fieldvoice.config import load_settings
+    from settings import load_settings
 
     settings = load_settings()
     for name, step in (

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fieldvoice.config import PROJECT_ROOT, ExecutionSettings
+from settings import PROJECT_ROOT, ExecutionSettings
 
 
 @dataclass

@@ -25,7 +25,6 @@ import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from fieldvoice.config import Settings, load_settings
 from flows.execution import Executor, chain, open_executor
 from nlp.areas import AreaScore, assign_for_run, load_areas
 from nlp.curation import Curation
@@ -37,6 +36,7 @@ from nlp.readers import discover_documents
 from nlp.records import ParsedDocument, Suggestion
 from nlp.tagging import analyse_texts
 from nlp.theming import PreviousThemes, ThemeSet, build_theme_set, settings_fingerprint, theming_fingerprint
+from settings import Settings, load_settings
 from warehouse import queries, store
 from warehouse.connection import open_for_writing
 

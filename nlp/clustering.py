@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from fieldvoice.config import ClusteringSettings
+from settings import ClusteringSettings
 
 NOISE = -1
 

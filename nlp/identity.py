@@ -22,8 +22,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from fieldvoice.config import ClusteringSettings
 from nlp.clustering import NOISE, auto_min_cluster_size, cluster_suggestions, theme_geometry
+from settings import ClusteringSettings
 
 # A previous theme counts as merged into a new cluster when at least this share of its
 # surviving suggestions went there.

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from fieldvoice.config import ClusteringSettings
 from nlp.clustering import NOISE, cluster_suggestions
 from nlp.curation import Curation, apply_curations
 from nlp.identity import ThemeLink, assign_incrementally, keep_inside_previous, map_onto_previous
 from nlp.labelling import build_themes
 from nlp.records import Theme
 from nlp.theme_names import Embed
+from settings import ClusteringSettings
 
 
 @dataclass(frozen=True)

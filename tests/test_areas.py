@@ -26,7 +26,7 @@ FIELDVOICE = REPO / ".venv" / "bin" / "fieldvoice"
 
 @pytest.fixture(scope="module")
 def model():
-    from fieldvoice.config import load_settings
+    from settings import load_settings
 
     name = load_settings().embedding.model
     areas = load_areas(TAXONOMY)

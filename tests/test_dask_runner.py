@@ -102,7 +102,7 @@ def test_same_vectors(warehouses) -> None:
 
 
 def test_execution_settings_are_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from fieldvoice.config import load_settings
+    from settings import load_settings
 
     assert load_settings(tmp_path / "none.toml").execution.runner == "local"  # the default: no Dask
     config = tmp_path / "fieldvoice.toml"

@@ -11,13 +11,13 @@ import numpy as np
 import pytest
 from samples import REPO, TOPICS, form_csv_text
 
-from fieldvoice.config import ClusteringSettings
 from nlp.clustering import NOISE
 from nlp.curation import Curation, CurationError, apply_curations
 from nlp.embedding import embed_texts
 from nlp.identity import assign_incrementally, kept_share, map_onto_previous
 from nlp.tagging import analyse_texts
 from nlp.theming import PreviousThemes, build_theme_set
+from settings import ClusteringSettings
 from warehouse import queries
 from warehouse.connection import open_for_reading, open_for_writing
 from warehouse.curation import curate

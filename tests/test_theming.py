@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from samples import REPO, TOPICS
 
-from fieldvoice.config import ClusteringSettings
 from nlp.clustering import NOISE, auto_min_cluster_size, cluster_suggestions, reassign_noise
 from nlp.embedding import embed_texts
 from nlp.labelling import UNASSIGNED_LABEL, class_tfidf
 from nlp.tagging import analyse_texts, stopwords
 from nlp.theming import build_theme_set, theming_fingerprint
+from settings import ClusteringSettings
 
 TAXONOMY = REPO / "taxonomy.toml"
 TEXTS = [text for texts in TOPICS.values() for text in texts]

@@ -8,8 +8,8 @@ import streamlit as st
 
 from app import auth, data, uploads
 from app.text import plain
-from fieldvoice.config import load_settings
 from nlp.readers import SUPPORTED_SUFFIXES
+from settings import load_settings
 
 auth.require("admin")
 st.title("문서 올리기")

@@ -399,7 +399,7 @@ def build_folder(folder: Path, source: Path | None = None) -> None:
 
 def default_folder() -> Path:
     """Where the built model is cached: `<state dir>/models/e5-small-torch`."""
-    from fieldvoice.config import load_settings
+    from settings import load_settings
 
     return load_settings().state_dir / "models" / FOLDER_NAME
 
