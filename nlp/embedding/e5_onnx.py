@@ -228,6 +228,6 @@ def load_e5_small_onnx(folder: Path | None = None, threads: int | None = None): 
         modules=[encoder, Normalize()],
         device="cpu",
         prompts={"query": e5_torch.QUERY_PREFIX, "passage": "passage: "},
-        default_prompt_name="query",
     )
+    model.default_prompt_name = "query"  # set after: the constructor logs a notice about it at every load
     return model.eval()
