@@ -53,8 +53,3 @@ def warm_up(model: str, tagger: str) -> threading.Thread:
 
 def configured_model() -> str:
     return load_settings().embedding.model
-
-
-def configured_vectors_key() -> str:
-    """What the configured model's vectors are stored under in the warehouse."""
-    return load_settings().embedding.vectors_key

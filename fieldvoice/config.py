@@ -25,26 +25,10 @@ class AnalysisSettings:
     tagger: str = "komoran"
 
 
-# The name the warehouse stores a model's vectors under, where it is not the model's own name. A model whose
-# computation changes gets a new one, so vectors of the old and the new computation never mix in one run or
-# one search: `e5-small` ran on torch (bfloat16) until it became the int8 ONNX model, whose vectors differ
-# slightly (cosine >= 0.99 per text); vectors stored as "e5-small" are e5-small-torch's and are not reused.
-_VECTOR_KEYS = {"e5-small": "e5-small-onnx-int8"}
-
-
-def vectors_key(model: str) -> str:
-    """What vectors of the embedding model `model` are stored (and looked up) under in the warehouse."""
-    return _VECTOR_KEYS.get(model, model)
-
-
 @dataclass(frozen=True)
 class EmbeddingSettings:
     model: str = "e5-small"
     batch_size: int = 64
-
-    @property
-    def vectors_key(self) -> str:
-        return vectors_key(self.model)
 
 
 @dataclass(frozen=True)

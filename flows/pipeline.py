@@ -259,7 +259,7 @@ def _vectors(
     """One vector per suggestion: stored ones by text hash, the rest embedded now (and kept in
     `output.new_embeddings` for the store)."""
     model = settings.embedding.model
-    cached = load_cached_vectors(db_path, settings.embedding.vectors_key, sorted(set(hashes)))
+    cached = load_cached_vectors(db_path, model, sorted(set(hashes)))
     missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}.items())
     fresh = executor.map(
         embed,
@@ -379,12 +379,12 @@ def _run(
     texts = list(previous.text) + [s.text for s in new_suggestions]
     hashes = list(previous.text_hash) + [short_hash(s.text) for s in new_suggestions]
 
-    vectors_key = settings.embedding.vectors_key  # the vectors stored, and what the themes are built from
+    model = settings.embedding.model
     fingerprint = theming_fingerprint(
-        ids, vectors_key, settings.analysis.tagger, settings.clustering, settings.taxonomy
+        ids, model, settings.analysis.tagger, settings.clustering, settings.taxonomy
     )
     same_settings = settings_fingerprint(
-        vectors_key, settings.analysis.tagger, settings.clustering, settings.taxonomy
+        model, settings.analysis.tagger, settings.clustering, settings.taxonomy
     )
     output = store.RunOutput(
         documents=ingested.documents,
@@ -395,7 +395,7 @@ def _run(
         rejections=ingested.rejections,
         tours=tours,
         suggestions=new_suggestions,
-        embedding_model=vectors_key,
+        embedding_model=model,
         fingerprint=fingerprint,
         settings_fingerprint=same_settings,
     )

@@ -37,11 +37,11 @@ if not (isinstance(period, tuple) and len(period) == 2):
 
 @st.cache_data(ttl=30, show_spinner="브리핑을 만드는 중…")
 def _briefing(
-    db: str, start: object, end: object, tours: tuple[str, ...], areas: tuple[str, ...], vectors_key: str
+    db: str, start: object, end: object, tours: tuple[str, ...], areas: tuple[str, ...], model: str
 ) -> tuple[str, bytes | None, dict[str, bytes], str, bool]:
     """(Markdown, chart PNG, exports, why an export is missing, has suggestions) for one choice of period,
     tours and areas: every export comes from one build."""
-    ids, matrix = data.semantic_index(db, vectors_key)
+    ids, matrix = data.semantic_index(db, model)
     vectors = dict(zip(ids, matrix, strict=True)) if ids else {}
     brief = briefing.build_briefing(
         data.all_suggestions(db), vectors, data.theme_overview(db), start, end, list(tours), list(areas)
@@ -57,7 +57,7 @@ def _briefing(
 
 
 markdown, chart, exports, problem, has_suggestions = _briefing(
-    db, period[0], period[1], tuple(tours), tuple(areas), models.configured_vectors_key()
+    db, period[0], period[1], tuple(tours), tuple(areas), models.configured_model()
 )
 DOWNLOADS = (
     ("md", "마크다운(MD) 내려받기", "text/markdown"),

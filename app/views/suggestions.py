@@ -69,7 +69,7 @@ results = frame[selected]
 similarity = None
 if sentence.strip():
     model = models.configured_model()
-    ids, matrix = data.semantic_index(db, models.configured_vectors_key())
+    ids, matrix = data.semantic_index(db, model)
     if not ids:
         st.warning(f"'{model}' 모델로 만든 임베딩이 없습니다. 파이프라인을 다시 실행하세요.")
     else:
