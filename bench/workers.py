@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     write_forms(base / "data", texts, args.files)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FIELDVOICE_", "PREFECT_"))}
     env.update(FIELDVOICE_STATE_DIR=str(base / "state"), FIELDVOICE_EMBEDDING_MODEL=args.model)
-    builder = {"e5-small": "e5_onnx", "e5-small-torch": "e5_torch"}.get(args.model)
+    builder = {"e5-small": "e5_torch", "e5-small-int8": "e5_onnx"}.get(args.model)
     if builder:  # build the model folder once, outside the timed runs
         subprocess.run(
             [sys.executable, "-c", f"from nlp.embedding.{builder} import ensure_folder; ensure_folder()"],

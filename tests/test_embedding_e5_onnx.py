@@ -1,4 +1,4 @@
-"""nlp.embedding.e5_onnx: the default `e5-small`, the torch e5-small exported to ONNX and quantized to int8.
+"""nlp.embedding.e5_onnx: `e5-small-int8`, the torch e5-small exported to ONNX and quantized to int8.
 
 The first test to load it builds both folders (torch, then ONNX) in the tests' private state folder.
 """
@@ -35,27 +35,29 @@ DEGENERATE = "청소년 보호법 개정 " * 80  # one phrase repeated: the int8
 
 @pytest.fixture(scope="module")
 def vectors() -> np.ndarray:
-    return embed_texts(list(SENTENCES), "e5-small")
+    return embed_texts(list(SENTENCES), e5_onnx.MODEL_NAME)
 
 
 def test_returns_unit_float32_vectors_of_dimension_384(vectors: np.ndarray) -> None:
     assert vectors.shape == (len(SENTENCES), 384)
     assert vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
-    assert embed_texts([], "e5-small").shape == (0, 384)
-    assert load_embedder("e5-small").get_embedding_dimension() == 384
+    assert embed_texts([], e5_onnx.MODEL_NAME).shape == (0, 384)
+    assert load_embedder(e5_onnx.MODEL_NAME).get_embedding_dimension() == 384
 
 
 def test_agrees_with_the_torch_model_per_text(vectors: np.ndarray) -> None:
     reference = embed_texts(list(SENTENCES), e5_torch.MODEL_NAME)
     cosine = np.sum(vectors * reference, axis=1)
     assert np.all(cosine >= 0.99), cosine
-    degenerate = embed_texts([DEGENERATE], "e5-small") @ embed_texts([DEGENERATE], e5_torch.MODEL_NAME).T
+    degenerate = (
+        embed_texts([DEGENERATE], e5_onnx.MODEL_NAME) @ embed_texts([DEGENERATE], e5_torch.MODEL_NAME).T
+    )
     assert float(degenerate[0, 0]) >= 0.98
 
 
 def test_adds_the_query_prefix(vectors: np.ndarray) -> None:
-    model = load_embedder("e5-small")
+    model = load_embedder(e5_onnx.MODEL_NAME)
     alone = model.encode([SENTENCES[0]], normalize_embeddings=True)
     prefixed = model.encode([e5_torch.QUERY_PREFIX + SENTENCES[0]], prompt="", normalize_embeddings=True)
     assert np.allclose(prefixed[0], alone[0], atol=1e-5)
@@ -67,9 +69,9 @@ def test_a_text_embeds_alike_alone_and_in_a_padded_batch(vectors: np.ndarray) ->
     # activations are quantized per batch (one scale per matrix product), so a batch's other texts move a
     # vector a little (cosine ~0.997), never far; the same batch gives the same vectors
     for i in (0, 5):
-        alone = embed_texts([SENTENCES[i]], "e5-small", batch_size=1)
+        alone = embed_texts([SENTENCES[i]], e5_onnx.MODEL_NAME, batch_size=1)
         assert float(alone[0] @ vectors[i]) > 0.995
-    assert np.array_equal(embed_texts(list(SENTENCES), "e5-small"), vectors)
+    assert np.array_equal(embed_texts(list(SENTENCES), e5_onnx.MODEL_NAME), vectors)
 
 
 def test_paraphrases_are_closer_than_unrelated_sentences(vectors: np.ndarray) -> None:

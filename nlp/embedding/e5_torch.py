@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MODEL_NAME = "e5-small-torch"  # "e5-small" is the int8 ONNX model built from this one (e5_onnx)
+MODEL_NAME = "e5-small"  # "e5-small-int8" is the int8 ONNX model built from this one (e5_onnx)
 QUERY_PREFIX = "query: "
 FOLDER_NAME = "e5-small-torch"
 BUILD_FORMAT = 1  # bump when the build below changes: cached folders of another format are rebuilt
