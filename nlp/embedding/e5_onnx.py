@@ -14,7 +14,7 @@ vectors are mean-pooled over the attention mask (prefix, <s> and </s> included, 
 and L2-normalised.
 
 Why it is not the default: measured by `python -m bench.embedding_speed` (2 cores, AVX512-BF16/VNNI, quiet
-machine) it embeds petition titles ~1.4-1.9x as fast as `e5-small` (torch, bfloat16) depending on the batch
+machine) it embeds petition titles ~1.3-1.9x as fast as `e5-small` (torch, bfloat16) depending on the batch
 size, at KorSTS dev Spearman 0.8025 against 0.8069, its vectors at cosine >= ~0.99 per text to the torch
 ones (per-tensor weight scales: KorSTS 0.811 but single texts down to 0.979). A switch was to pay for
 itself at 2.5x. Under heavy CPU contention the ratio grew to ~3x (torch slows down more), which a quiet
