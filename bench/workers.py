@@ -85,9 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     write_forms(base / "data", texts, args.files)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FIELDVOICE_", "PREFECT_"))}
     env.update(FIELDVOICE_STATE_DIR=str(base / "state"), FIELDVOICE_EMBEDDING_MODEL=args.model)
-    if args.model == "e5-small":  # build the model folder once, outside the timed runs
+    builder = {"e5-small": "e5_torch", "e5-small-int8": "e5_onnx"}.get(args.model)
+    if builder:  # build the model folder once, outside the timed runs
         subprocess.run(
-            [sys.executable, "-c", "from nlp.embedding.e5_torch import ensure_folder; ensure_folder()"],
+            [sys.executable, "-c", f"from nlp.embedding.{builder} import ensure_folder; ensure_folder()"],
             env=env,
             check=True,
         )

