@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from prefect.utilities.annotations import quote
+
 from settings import PROJECT_ROOT, ExecutionSettings
 
 
@@ -41,7 +43,8 @@ class Executor:
         `join(results)`. Local: one call over all items, run now. Dask: one mapped task run per batch of
         `size` items (the futures run while the flow goes on)."""
         if self.runner is None:
-            result = task(**{name: list(items)}, **static)
+            # quoted: Prefect would otherwise walk every item of a large batch looking for futures
+            result = task(**{name: quote(list(items))}, **{k: quote(v) for k, v in static.items()})
             return lambda: result
         from prefect import unmapped
 

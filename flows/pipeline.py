@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,13 +24,17 @@ import numpy as np
 import pandas as pd
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from flows.execution import Executor, chain, open_executor
-from nlp.areas import AreaScore, assign_for_run, load_areas
+from nlp.areas import AreaScore, Population, assign_for_run, load_areas
+from nlp.clustering import NOISE
 from nlp.curation import Curation
 from nlp.embedding import embed_texts
+from nlp.extending import Members, Pending, can_extend, extend_theme_set, touched_themes
 from nlp.extraction import Extraction, extract_tours_and_suggestions, merge_extractions
 from nlp.hashing import short_hash
+from nlp.identity import ThemeLink, place_pending
 from nlp.ingest import FileRead, IngestResult, ingest_folder, read_files, sort_reads
 from nlp.readers import discover_documents
 from nlp.records import ParsedDocument, Suggestion
@@ -54,6 +58,8 @@ class WarehouseState:
     curations: list[Curation]
     area_corrections: dict[str, str]  # suggestion id -> the area staff set
     areas_stale: bool  # staff corrected an area since areas were last assigned
+    area_ids: set[str] = field(default_factory=set)  # the suggestions the latest area assignment covers
+    area_run: int | None = None  # the run that wrote it
 
 
 @dataclass
@@ -101,6 +107,8 @@ def open_run(db_path: Path, data_dir: Path, settings: Settings) -> WarehouseStat
             curations=queries.curation_log(con),
             area_corrections=queries.area_corrections(con),
             areas_stale=queries.areas_are_stale(con),
+            area_ids=queries.area_suggestion_ids(con),
+            area_run=queries.latest_area_run(con),
         )
 
 
@@ -180,6 +188,18 @@ def load_cached_vectors(db_path: Path, model: str, text_hashes: list[str]) -> di
         return queries.cached_embeddings(con, model, text_hashes)
 
 
+@task(name="read-suggestions", cache_policy=NO_CACHE)
+def read_suggestions(db_path: Path, suggestion_ids: list[str]) -> pd.DataFrame:
+    with open_for_writing(db_path) as con:
+        return queries.suggestion_texts(con, suggestion_ids)
+
+
+@task(name="read-noun-counts", cache_policy=NO_CACHE)
+def read_noun_counts(db_path: Path) -> dict[int, Counter[str]]:
+    with open_for_writing(db_path) as con:
+        return queries.theme_noun_counts(con)
+
+
 @task(name="embed", cache_policy=NO_CACHE)
 def embed(texts: list[str], model: str, batch_size: int) -> np.ndarray:
     get_run_logger().info("임베딩 %d건 (%s)", len(texts), model)
@@ -207,29 +227,69 @@ def theme(
         incremental=incremental,
         embed=lambda phrases: embed_texts(phrases, settings.embedding.model),
     )
+    _log_themes(theme_set, len(state.curations))
+    return theme_set
+
+
+@task(name="place", cache_policy=NO_CACHE)
+def place(
+    vectors: np.ndarray, previous: PreviousThemes, total: int, settings: Settings
+) -> tuple[np.ndarray, list]:
+    assert previous.geometry is not None
+    return place_pending(vectors, previous.geometry, total, settings.clustering, previous.next_id)
+
+
+@task(name="extend-themes", cache_policy=NO_CACHE)
+def extend(
+    previous: PreviousThemes,
+    pending: Pending,
+    placed: np.ndarray,
+    new_links: list[ThemeLink],
+    noun_counts: dict[int, Counter[str]],
+    touched: dict[int, Members],
+    settings: Settings,
+) -> ThemeSet:
+    theme_set = extend_theme_set(
+        previous,
+        pending,
+        placed,
+        new_links,
+        noun_counts,
+        touched,
+        embed=lambda phrases: embed_texts(phrases, settings.embedding.model),
+    )
+    _log_themes(theme_set, 0)
+    return theme_set
+
+
+def _log_themes(theme_set: ThemeSet, curations: int) -> None:
     themes = theme_set.themes
-    unassigned = sum(t.size for t in themes if t.is_unassigned)
     relations = Counter(link.relation for link in theme_set.links)
     get_run_logger().info(
         "테마 %d개 (%s), 미분류 %d건; 새 테마 %d, 분할 %d, 병합 %d, 담당자 수정 %d건 재적용",
         sum(not t.is_unassigned for t in themes),
         _MODE_NAMES[theme_set.mode],
-        unassigned,
+        sum(t.size for t in themes if t.is_unassigned),
         relations["new"],
         relations["split"],
         relations["merged"],
-        len(state.curations),
+        curations,
     )
-    return theme_set
 
 
 @task(name="assign-areas", cache_policy=NO_CACHE)
 def assign_policy_areas(
-    ids: list[str], texts: list[str], vectors: np.ndarray, settings: Settings, corrections: dict[str, str]
+    ids: list[str],
+    texts: list[str],
+    vectors: np.ndarray,
+    settings: Settings,
+    corrections: dict[str, str],
+    corrected_vectors: dict[str, np.ndarray] | None = None,
+    population: Population | None = None,
 ) -> dict[str, list[AreaScore]]:
     model = settings.embedding.model
     areas = load_areas(settings.taxonomy)
-    assigned = assign_for_run(ids, texts, vectors, areas, model, corrections)
+    assigned = assign_for_run(ids, texts, vectors, areas, model, corrections, corrected_vectors, population)
     primary = Counter(rows[0].area for rows in assigned.values())
     get_run_logger().info(
         "정책 분야 %d개 (담당자 지정 %d건 반영): %s",
@@ -256,16 +316,25 @@ def store_run(db_path: Path, run_id: int, output: store.RunOutput) -> None:
 def _vectors(
     db_path: Path,
     hashes: list[str],
-    texts: list[str],
+    texts: list[str] | None,
     settings: Settings,
     output: store.RunOutput,
     executor: Executor,
 ) -> np.ndarray:
-    """One vector per suggestion: stored ones by text hash, the rest embedded now (and kept in
-    `output.new_embeddings` for the store)."""
+    """One vector per text hash: those embedded earlier in this run, stored ones, the rest embedded now
+    (and kept in `output.new_embeddings` for the store). `texts`: None where every vector is known."""
     model = settings.embedding.model
-    cached = load_cached_vectors(db_path, model, sorted(set(hashes)))
-    missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in cached}.items())
+    known = output.new_embeddings
+    cached = load_cached_vectors(db_path, model, quote(sorted(set(hashes) - known.keys())))
+    missing = sorted(
+        {
+            h: t
+            for h, t in zip(hashes, texts or [None] * len(hashes), strict=True)
+            if h not in cached and h not in known
+        }.items()
+    )
+    if missing and texts is None:
+        raise ValueError(f"{len(missing)} vectors are neither stored nor embedded in this run")
     fresh = executor.map(
         embed,
         "texts",
@@ -275,9 +344,10 @@ def _vectors(
         model=model,
         batch_size=settings.embedding.batch_size,
     )()
-    output.new_embeddings = {h: v for (h, _), v in zip(missing, fresh, strict=True)}
-    vectors = {**cached, **output.new_embeddings}
-    return np.stack([vectors[h] for h in hashes]) if hashes else np.zeros((0, 1), np.float32)
+    known.update({h: v for (h, _), v in zip(missing, fresh, strict=True)})
+    if not hashes:
+        return np.zeros((0, 1), np.float32)
+    return np.stack([cached[h] if h in cached else known[h] for h in hashes])
 
 
 @flow(name="fieldvoice-pipeline", log_prints=True)
@@ -327,8 +397,8 @@ def _ingest_and_split(
     data_dir: Path, settings: Settings, state: WarehouseState, executor: Executor
 ) -> tuple[IngestResult, Extraction]:
     if executor.local:
-        ingested = ingest(data_dir, state, settings)
-        return ingested, split(ingested)
+        ingested = ingest(data_dir, quote(state), settings)
+        return ingested, split(quote(ingested))
     per_task = settings.execution.files_per_task
     reads = executor.map(
         read_batch,
@@ -339,12 +409,144 @@ def _ingest_and_split(
         data_dir=data_dir,
         max_bytes=int(settings.ingest.max_file_mb * 1_000_000),
     )()
-    ingested = sort_files(reads, state)
+    ingested = sort_files(quote(reads), quote(state))
     extraction = executor.map(
         split_batch, "documents", ingested.documents, per_task, join=merge_extractions
     )()
     get_run_logger().info("투어 %d건, 건의 %d건 추출", len(extraction[0]), len(extraction[2]))
     return ingested, extraction
+
+
+def _rebuild(
+    db_path: Path,
+    previous: pd.DataFrame,
+    new_suggestions: list[Suggestion],
+    analysed: Callable[[], list[list[str]]],
+    ids: list[str],
+    hashes: list[str],
+    settings: Settings,
+    state: WarehouseState,
+    recluster: bool,
+    output: store.RunOutput,
+    executor: Executor,
+    watch: Stopwatch,
+) -> None:
+    """Themes and areas from every current suggestion's vector: a first run, a re-cluster, new settings,
+    removed documents or a snapshot without geometry. Cluster (or extend) over all of them."""
+    themes_change = output.fingerprint != state.fingerprint or recluster
+    if not themes_change:
+        get_run_logger().info("새 건의가 없고 설정이 같아 기존 테마를 유지합니다")
+    if not (themes_change or (ids and state.areas_stale)):
+        return
+    stored = read_suggestions(db_path, quote(list(previous.suggestion_id)))
+    texts = list(stored.text) + [s.text for s in new_suggestions]
+    with watch.stage("embedding"):
+        matrix = _vectors(db_path, hashes, texts, settings, output, executor)
+    if themes_change:
+        nouns = [list(n) for n in stored.nouns] + analysed()  # on Dask, analysed alongside the embedding
+        incremental = not recluster and state.settings_fingerprint == output.settings_fingerprint
+        with watch.stage("theme"):
+            theme_set = theme(
+                quote(ids), matrix, quote(nouns), quote(texts), settings, quote(state), incremental
+            )
+        _keep_themes(output, theme_set)
+    if not ids:
+        return
+    # areas follow every change of suggestions or settings, and every staff correction
+    with watch.stage("areas"):
+        output.areas = assign_policy_areas(
+            quote(ids), quote(texts), matrix, settings, quote(state.area_corrections)
+        )
+    output.staff_areas = frozenset(state.area_corrections) & set(ids)
+
+
+def _extend(
+    db_path: Path,
+    previous: pd.DataFrame,
+    new_suggestions: list[Suggestion],
+    analysed: Callable[[], list[list[str]]],
+    ids: list[str],
+    settings: Settings,
+    state: WarehouseState,
+    output: store.RunOutput,
+    executor: Executor,
+    watch: Stopwatch,
+) -> None:
+    """New suggestions join the current themes, reading only what they touch (`nlp.extending`): the
+    earlier 미분류, each theme's centroid and noun counts, and the members of the themes that grow."""
+    before = state.previous_themes
+    assert before is not None
+    new_nouns = dict(zip((s.suggestion_id for s in new_suggestions), analysed(), strict=True))
+    waiting = sorted(sid for sid, theme_id in before.assignment.items() if theme_id == NOISE)
+    with watch.stage("embedding"):
+        stored = read_suggestions(db_path, waiting).set_index("suggestion_id")
+        fresh = {s.suggestion_id: s for s in new_suggestions}
+        pending_ids = sorted([*waiting, *fresh])  # the full path places them in suggestion-id order
+        texts = [fresh[sid].text if sid in fresh else stored.at[sid, "text"] for sid in pending_ids]
+        hash_of = dict(zip(previous.suggestion_id, previous.text_hash, strict=True))
+        hash_of.update((sid, short_hash(s.text)) for sid, s in fresh.items())
+        pending = Pending(
+            ids=pending_ids,
+            vectors=_vectors(
+                db_path, [hash_of[sid] for sid in pending_ids], texts, settings, output, executor
+            ),
+            texts=texts,
+            nouns=[new_nouns[sid] if sid in fresh else list(stored.at[sid, "nouns"]) for sid in pending_ids],
+        )
+    with watch.stage("theme"):
+        placed, new_links = place(pending.vectors, quote(before), len(ids), settings)
+        grown = touched_themes(placed, before)
+        member_ids: dict[int, list[str]] = {t: [] for t in grown}
+        for sid, theme_id in [*before.assignment.items(), *zip(pending_ids, placed.tolist(), strict=True)]:
+            if theme_id in member_ids:
+                member_ids[theme_id].append(sid)
+        touched = {}
+        for theme_id, members in member_ids.items():
+            members.sort()
+            hashes = [hash_of[sid] for sid in members]
+            touched[theme_id] = Members(members, _vectors(db_path, hashes, None, settings, output, executor))
+        theme_set = extend(
+            quote(before),
+            quote(pending),
+            placed,
+            new_links,
+            quote(read_noun_counts(db_path)),
+            quote(touched),
+            settings,
+        )
+        _keep_themes(output, theme_set)
+    if state.areas_stale or state.area_ids != set(previous.suggestion_id):
+        with watch.stage("areas"):
+            everything = read_suggestions(db_path, quote(ids))
+            matrix = _vectors(db_path, [hash_of[sid] for sid in ids], None, settings, output, executor)
+            output.areas = assign_policy_areas(
+                quote(ids), quote(list(everything.text)), matrix, settings, quote(state.area_corrections)
+            )
+        output.staff_areas = frozenset(state.area_corrections) & set(ids)
+        return
+    with watch.stage("areas"):  # only the new suggestions; the rest carry over from the latest assignment
+        corrected = sorted(sid for sid in state.area_corrections if sid in hash_of)
+        corrected_vectors = _vectors(
+            db_path, [hash_of[sid] for sid in corrected], None, settings, output, executor
+        )
+        new_ids = sorted(fresh)
+        output.areas = assign_policy_areas(
+            new_ids,
+            [fresh[sid].text for sid in new_ids],
+            _vectors(db_path, [hash_of[sid] for sid in new_ids], None, settings, output, executor),
+            settings,
+            quote(state.area_corrections),
+            quote(dict(zip(corrected, corrected_vectors, strict=True))),
+            quote(lambda: _vectors(db_path, [hash_of[sid] for sid in ids], None, settings, output, executor)),
+        )
+        output.areas_carried_from = state.area_run
+
+
+def _keep_themes(output: store.RunOutput, theme_set: ThemeSet) -> None:
+    output.themes = theme_set.themes
+    output.theme_links = theme_set.links
+    output.theme_geometry = theme_set.geometry
+    output.theming_mode = theme_set.mode
 
 
 def _run(
@@ -385,7 +587,6 @@ def _run(
     current = (current | set(ingested.reinstated)) - set(ingested.withdrawn.values())
     previous = state.suggestions[state.suggestions.document_hash.isin(list(current))]
     ids = list(previous.suggestion_id) + [s.suggestion_id for s in new_suggestions]
-    texts = list(previous.text) + [s.text for s in new_suggestions]
     hashes = list(previous.text_hash) + [short_hash(s.text) for s in new_suggestions]
 
     model = settings.embedding.model
@@ -409,32 +610,32 @@ def _run(
         fingerprint=fingerprint,
         settings_fingerprint=same_settings,
     )
-    matrix: np.ndarray | None = None
-    if fingerprint != state.fingerprint or recluster:
-        with watch.stage("embedding"):
-            matrix = _vectors(db_path, hashes, texts, settings, output, executor)
-        nouns = [list(n) for n in previous.nouns] + analysed()  # on Dask, analysed alongside the embedding
-        incremental = not recluster and state.settings_fingerprint == same_settings
-        with watch.stage("theme"):
-            theme_set = theme(ids, matrix, nouns, texts, settings, state, incremental)
-        output.themes, output.theme_links, output.theming_mode = (
-            theme_set.themes,
-            theme_set.links,
-            theme_set.mode,
-        )
+    incremental = not recluster and state.settings_fingerprint == same_settings
+    # Only additions since the snapshot, which knows where its themes sit: place the new suggestions
+    # without reading every stored vector and text (`nlp.extending`; same result as the path below).
+    only_added = set(previous.suggestion_id) == set(
+        state.previous_themes.assignment if state.previous_themes else ()
+    )
+    if fingerprint != state.fingerprint and incremental and only_added and can_extend(state.previous_themes):
+        _extend(db_path, previous, new_suggestions, analysed, ids, settings, state, output, executor, watch)
     else:
-        get_run_logger().info("새 건의가 없고 설정이 같아 기존 테마를 유지합니다")
-    if ids and (output.themes is not None or state.areas_stale):
-        # areas follow every change of suggestions or settings, and every staff correction
-        if matrix is None:
-            with watch.stage("embedding"):
-                matrix = _vectors(db_path, hashes, texts, settings, output, executor)
-        with watch.stage("areas"):
-            output.areas = assign_policy_areas(ids, texts, matrix, settings, state.area_corrections)
-        output.staff_areas = frozenset(state.area_corrections) & set(ids)
+        _rebuild(
+            db_path,
+            previous,
+            new_suggestions,
+            analysed,
+            ids,
+            hashes,
+            settings,
+            state,
+            recluster,
+            output,
+            executor,
+            watch,
+        )
     output.nouns = {s.suggestion_id: n for s, n in zip(new_suggestions, analysed(), strict=True)}
     with watch.stage("store"):
-        store_run(db_path, state.run_id, output)
+        store_run(db_path, state.run_id, quote(output))
     return PipelineSummary(
         run_id=state.run_id,
         documents_new=len(ingested.documents),

@@ -95,14 +95,21 @@ def keyword_hits(text: str, area: PolicyArea) -> int:
     return sum(1 for k in area.keywords if "".join(k.split()) and "".join(k.split()) in squeezed)
 
 
+Population = np.ndarray | Callable[[], np.ndarray]
+
+
 def area_scores(
     texts: Sequence[str],
     vectors: np.ndarray,
     areas: Sequence[PolicyArea],
     prototypes: np.ndarray,
     staff: StaffExamples | None = None,
+    population: Population | None = None,
 ) -> np.ndarray:
-    """(suggestions x areas) combined evidence; see the module docstring."""
+    """(suggestions x areas) combined evidence; see the module docstring.
+
+    `population`: the vectors of every current suggestion (or a function that reads them), when
+    `vectors` are only some of them (an incremental run); by default `vectors` are all of them."""
     if not len(texts) or not areas:
         return np.zeros((len(texts), len(areas)), dtype=np.float32)
     similarity = vectors @ prototypes.T
@@ -111,11 +118,13 @@ def area_scores(
     words = np.array([[min(keyword_hits(t, a), KEYWORD_CAP) for a in areas] for t in texts], dtype=np.float32)
     scores = meaning + KEYWORD_WEIGHT * words
     if staff is not None and len(staff.areas):
-        scores = scores + STAFF_WEIGHT * _staff_votes(vectors, areas, staff)
+        scores = scores + STAFF_WEIGHT * _staff_votes(vectors, areas, staff, population)
     return scores.astype(np.float32)
 
 
-def _staff_votes(vectors: np.ndarray, areas: Sequence[PolicyArea], staff: StaffExamples) -> np.ndarray:
+def _staff_votes(
+    vectors: np.ndarray, areas: Sequence[PolicyArea], staff: StaffExamples, population: Population | None
+) -> np.ndarray:
     """Votes of the nearest corrected suggestions for their areas, each weighted by how close it is
     (nothing at STAFF_MIN_SIMILARITY, a full vote at STAFF_SAME and above), so one correction moves
     its near-duplicates, not the whole neighbourhood. A 기타 correction votes against every area."""
@@ -123,13 +132,21 @@ def _staff_votes(vectors: np.ndarray, areas: Sequence[PolicyArea], staff: StaffE
     similarity = vectors @ staff.vectors.T
     weights = np.clip((similarity - STAFF_MIN_SIMILARITY) / (STAFF_SAME - STAFF_MIN_SIMILARITY), 0.0, 1.0)
     # a corrected suggestion speaks only for its own neighbourhood: it must be among the
-    # NEIGHBOURHOOD nearest of all the suggestions being assigned
-    if len(vectors) > NEIGHBOURHOOD + 1:
-        among_all = vectors @ vectors.T
-        nearest = -np.partition(-among_all, NEIGHBOURHOOD, axis=1)[:, NEIGHBOURHOOD]
-        weights = np.where(similarity >= nearest[:, None] - 1e-6, weights, 0.0)
+    # NEIGHBOURHOOD nearest of all the suggestions being assigned (checked only where it could vote)
+    near = np.flatnonzero(weights.max(axis=1, initial=0.0) > 0)
+    if len(near):
+        everyone = (
+            vectors
+            if population is None
+            else population
+            if isinstance(population, np.ndarray)
+            else population()
+        )
+        if len(everyone) > NEIGHBOURHOOD + 1:
+            floor = _neighbourhood_floor(vectors[near], everyone)
+            weights[near] = np.where(similarity[near] >= floor[:, None] - 1e-6, weights[near], 0.0)
     votes = np.zeros((len(vectors), len(areas)), dtype=np.float32)
-    for row in range(len(vectors)):
+    for row in near.tolist():
         order = [k for k in np.argsort(-similarity[row])[:STAFF_NEIGHBOURS] if weights[row, k] > 0]
         for k in order:
             share = weights[row, k] / len(order) if weights[row, k] < 1.0 else 1.0
@@ -141,15 +158,26 @@ def _staff_votes(vectors: np.ndarray, areas: Sequence[PolicyArea], staff: StaffE
     return votes
 
 
+def _neighbourhood_floor(rows: np.ndarray, everyone: np.ndarray, block: int = 512) -> np.ndarray:
+    """Per row: the cosine of its NEIGHBOURHOOD-th nearest suggestion (itself counted first), computed a
+    block of rows at a time so memory stays flat however many suggestions there are."""
+    floor = np.empty(len(rows), dtype=np.float32)
+    for start in range(0, len(rows), block):
+        similarity = rows[start : start + block] @ everyone.T
+        floor[start : start + block] = -np.partition(-similarity, NEIGHBOURHOOD, axis=1)[:, NEIGHBOURHOOD]
+    return floor
+
+
 def assign_areas(
     texts: Sequence[str],
     vectors: np.ndarray,
     areas: Sequence[PolicyArea],
     prototypes: np.ndarray,
     staff: StaffExamples | None = None,
+    population: Population | None = None,
 ) -> list[list[AreaScore]]:
     """Per suggestion: its primary area (rank 1) and secondary areas, or 기타."""
-    scores = area_scores(texts, vectors, areas, prototypes, staff)
+    scores = area_scores(texts, vectors, areas, prototypes, staff, population)
     assigned: list[list[AreaScore]] = []
     for text, row in zip(texts, scores, strict=True):
         if not areas or float(row.max()) < OTHER_THRESHOLD:
@@ -181,22 +209,32 @@ def assign_for_run(
     areas: Sequence[PolicyArea],
     model: str,
     corrections: Mapping[str, str],
+    corrected_vectors: Mapping[str, np.ndarray] | None = None,
+    population: Population | None = None,
 ) -> dict[str, list[AreaScore]]:
-    """Areas of every current suggestion for one pipeline run (`vectors` by `model`): staff corrections
-    are replayed (a corrected suggestion keeps the area staff gave it) and teach the others."""
+    """Areas of current suggestions for one pipeline run (`vectors` by `model`): staff corrections
+    are replayed (a corrected suggestion keeps the area staff gave it) and teach the others.
+
+    By default the batch is every current suggestion. An incremental run passes only its new ones,
+    with `corrected_vectors` (the vectors of the corrected suggestions, which are not in the batch)
+    and `population` (every current suggestion's vectors, or a function that reads them: needed only
+    when a new suggestion lies close to a corrected one); the result is the same either way."""
     if not suggestion_ids:
         return {}
     prototypes = (
         model_prototypes(model, tuple(areas)) if areas else np.zeros((0, vectors.shape[1]), np.float32)
     )
     position = {sid: k for k, sid in enumerate(suggestion_ids)}
-    corrected = [(position[sid], area) for sid, area in sorted(corrections.items()) if sid in position]
+    examples = dict(corrected_vectors or {})
+    examples.update({sid: vectors[position[sid]] for sid in corrections if sid in position})
+    corrected = [(sid, area) for sid, area in sorted(corrections.items()) if sid in examples]
     staff = (
-        StaffExamples(vectors[[k for k, _ in corrected]], tuple(area for _, area in corrected))
+        StaffExamples(np.stack([examples[sid] for sid, _ in corrected]), tuple(area for _, area in corrected))
         if corrected
         else None
     )
-    assigned = assign_areas(texts, vectors, areas, prototypes, staff)
-    for k, area in corrected:
-        assigned[k] = [AreaScore(area, 1.0, 1)]
+    assigned = assign_areas(texts, vectors, areas, prototypes, staff, population)
+    for sid, area in corrected:
+        if sid in position:
+            assigned[position[sid]] = [AreaScore(area, 1.0, 1)]
     return dict(zip(suggestion_ids, assigned, strict=True))

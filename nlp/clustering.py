@@ -99,13 +99,24 @@ def density_clusters(
     return clusterer.fit_predict(points).astype(int)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ThemeGeometry:
     """Where each theme sits in embedding space: unit centroid and radius (a cosine: see `_radius`)."""
 
     theme_ids: np.ndarray
     centroids: np.ndarray
     radius: np.ndarray
+
+    def __eq__(self, other: object) -> bool:
+        """Same themes at the same places, up to float rounding (sums in another order differ in the
+        last bits, and a stored FLOAT[] centroid is float32)."""
+        if not isinstance(other, ThemeGeometry):
+            return NotImplemented
+        return (
+            np.array_equal(self.theme_ids, other.theme_ids)
+            and np.allclose(self.centroids, other.centroids, atol=1e-5)
+            and np.allclose(self.radius, other.radius, atol=1e-5)
+        )
 
     def nearest_within_radius(self, vectors: np.ndarray) -> np.ndarray:
         """The theme each vector falls inside (nearest centroid, within its radius), else NOISE."""

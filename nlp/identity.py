@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from nlp.clustering import NOISE, auto_min_cluster_size, cluster_suggestions, theme_geometry
+from nlp.clustering import NOISE, ThemeGeometry, auto_min_cluster_size, cluster_suggestions, theme_geometry
 from settings import ClusteringSettings
 
 # A previous theme counts as merged into a new cluster when at least this share of its
@@ -55,11 +55,32 @@ def assign_incrementally(
     labels = np.array([previous.get(sid, NOISE) for sid in suggestion_ids], dtype=int)
     continued = sorted(set(labels.tolist()) - {NOISE})
     pending = np.flatnonzero(labels == NOISE)
-    labels[pending] = theme_geometry(vectors, labels).nearest_within_radius(vectors[pending])
+    placed, new_links = place_pending(
+        vectors[pending], theme_geometry(vectors, labels), len(suggestion_ids), settings, next_id
+    )
+    labels[pending] = placed
     links = [ThemeLink(t, t, "continued", int((labels == t).sum())) for t in continued]
+    return labels, links + new_links
 
-    left = pending[labels[pending] == NOISE]
-    size = settings.min_cluster_size or auto_min_cluster_size(len(suggestion_ids))
+
+def place_pending(
+    vectors: np.ndarray,
+    geometry: ThemeGeometry,
+    total: int,
+    settings: ClusteringSettings,
+    next_id: int,
+) -> tuple[np.ndarray, list[ThemeLink]]:
+    """Theme id for each suggestion not yet in a theme (`vectors`), the existing themes left as they are.
+
+    Each joins the theme it falls inside (`geometry`: the themes as they stand); those left over are
+    clustered among themselves and, where they form themes, open new ones (ids from `next_id`).
+    `total` is the number of current suggestions, which sets the smallest theme. Needs nothing but
+    the pending vectors and one centroid per theme, so an incremental run need not read every vector.
+    """
+    labels = geometry.nearest_within_radius(vectors)
+    links: list[ThemeLink] = []
+    left = np.flatnonzero(labels == NOISE)
+    size = settings.min_cluster_size or auto_min_cluster_size(total)
     if len(left) >= 2 * size:
         fresh = cluster_suggestions(
             vectors[left], replace(settings, min_cluster_size=size), allow_single_cluster=True

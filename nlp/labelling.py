@@ -33,9 +33,13 @@ LABEL_SOURCE_NAMES = {
 KEPT_SOURCES = ("staff", "phrase")  # earlier bag-of-noun ("keywords") and taxonomy names are renamed
 
 
-def class_tfidf(nouns_by_theme: dict[int, list[str]]) -> dict[int, list[tuple[str, float]]]:
+def class_tfidf(nouns_by_theme: Mapping[int, list[str]]) -> dict[int, list[tuple[str, float]]]:
     """Nouns of each theme ranked by c-TF-IDF (ties broken alphabetically, for determinism)."""
-    counts = {theme: Counter(nouns) for theme, nouns in nouns_by_theme.items()}
+    return class_tfidf_counts({theme: Counter(nouns) for theme, nouns in nouns_by_theme.items()})
+
+
+def class_tfidf_counts(counts: Mapping[int, Counter[str]]) -> dict[int, list[tuple[str, float]]]:
+    """`class_tfidf` from each theme's noun counts (what an incremental run reads instead of every noun)."""
     frequency: Counter[str] = Counter()
     for counter in counts.values():
         frequency.update(counter)
@@ -92,7 +96,7 @@ def build_themes(
                 label=label,
                 keywords=tuple(w for w, _ in ranked[cluster][:KEYWORDS_PER_THEME]),
                 member_ids=tuple(suggestion_ids[i] for i in members[cluster]),
-                representative_ids=_representatives(members[cluster], vectors, suggestion_ids),
+                representative_ids=representatives(members[cluster], vectors, suggestion_ids),
                 label_source=source,
                 is_hidden=cluster in hidden,
             )
@@ -111,8 +115,8 @@ def build_themes(
     return themes
 
 
-def _representatives(indices: list[int], vectors: np.ndarray, ids: list[str]) -> tuple[str, ...]:
-    """The members closest to the theme's centroid."""
+def representatives(indices: list[int], vectors: np.ndarray, ids: Sequence[str]) -> tuple[str, ...]:
+    """The members closest to the theme's centroid (`indices`: its rows in `vectors` and `ids`)."""
     block = vectors[indices]
     centroid = block.mean(axis=0)
     order = np.argsort(-(block @ centroid), kind="stable")[:REPRESENTATIVES]

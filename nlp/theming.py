@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.clustering import NOISE, cluster_suggestions
+from nlp.clustering import NOISE, ThemeGeometry, cluster_suggestions, theme_geometry
 from nlp.curation import Curation, apply_curations
 from nlp.identity import ThemeLink, assign_incrementally, keep_inside_previous, map_onto_previous
 from nlp.labelling import build_themes
@@ -35,6 +35,11 @@ class PreviousThemes:
     assignment: dict[str, int]  # suggestion id -> theme id (NOISE: 미분류)
     labels: dict[int, tuple[str, str]]  # theme id -> (label, label source)
     next_id: int  # the lowest theme id never handed out
+    # what an incremental run extends the themes from (`nlp.extending`); a snapshot written by staff
+    # curation or a purge has no geometry, and the run after it reads every vector once
+    representatives: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    hidden: frozenset[int] = frozenset()
+    geometry: ThemeGeometry | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class ThemeSet:
     themes: list[Theme]
     mode: str  # "full" (clustered from scratch) | "recluster" (mapped onto earlier) | "incremental"
     links: list[ThemeLink] = field(default_factory=list)
+    geometry: ThemeGeometry | None = None  # each theme's centroid and radius, stored for the next run
 
 
 def build_theme_set(
@@ -90,7 +96,7 @@ def build_theme_set(
     kept = dict(previous.labels) if previous else {}
     kept.update({t: (name, "staff") for t, name in curated.labels.items()})
     themes = build_themes(suggestion_ids, labels, nouns, vectors, texts, embed, kept, curated.hidden)
-    return ThemeSet(themes=themes, mode=mode, links=links)
+    return ThemeSet(themes=themes, mode=mode, links=links, geometry=theme_geometry(vectors, labels))
 
 
 def settings_fingerprint(model: str, tagger: str, settings: ClusteringSettings, taxonomy_file: Path) -> str:

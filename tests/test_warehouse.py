@@ -61,7 +61,7 @@ def _run_output(folder: Path, *paths: Path, rejections: list[Rejection] | None =
 
 def test_migrations_on_a_fresh_file(tmp_path: Path) -> None:
     db = tmp_path / "state" / "warehouse.duckdb"
-    assert [m[0] for m in migrations()] == [1, 2, 3, 4, 5]
+    assert [m[0] for m in migrations()] == [1, 2, 3, 4, 5, 6]
     with open_for_writing(db) as con:
         assert con.execute("SELECT version, name FROM schema_migrations ORDER BY version").fetchall() == [
             (1, "initial"),
@@ -69,13 +69,14 @@ def test_migrations_on_a_fresh_file(tmp_path: Path) -> None:
             (3, "policy_areas"),
             (4, "theme_names"),
             (5, "withdrawal_and_purge"),
+            (6, "theme_geometry"),
         ]
         tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         assert {*TABLES, "schema_migrations"} <= tables
         assert migrate(con) == []  # a second migrate is a no-op
-        assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 5
+        assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 6
     with open_for_writing(db) as con:  # and so is reopening the file
-        assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 5
+        assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == 6
         assert all(n == 0 for n in _counts(con).values())
 
 
@@ -92,7 +93,7 @@ def test_a_version_1_warehouse_is_upgraded_in_place(tmp_path: Path) -> None:
             "INSERT INTO themes VALUES (1, 0, 'AI·디지털 인재', ['AI', '인재'], 3, 'AI·디지털 인재', false)"
         )
     with open_for_writing(db) as con:
-        assert con.execute("SELECT max(version) FROM schema_migrations").fetchall() == [(5,)]
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchall() == [(6,)]
         assert con.execute("SELECT label, label_source, is_hidden FROM themes").fetchall() == [
             ("AI·디지털 인재", "keywords", False)
         ]
@@ -115,8 +116,10 @@ def test_a_run_is_written_and_read_back(tmp_path: Path) -> None:
         assert (status, new, suggestions_new) == ("completed", 1, len(out.suggestions))
         stored = queries.stored_suggestions(con)
         first = out.suggestions[0]
-        row = stored[stored.suggestion_id == first.suggestion_id].iloc[0]
+        assert set(stored.suggestion_id) == {s.suggestion_id for s in out.suggestions}
+        row = queries.suggestion_texts(con, [first.suggestion_id, "not-an-id"]).iloc[0]
         assert row.text == first.text and list(row.nouns) == out.nouns[first.suggestion_id]
+        assert row.text_hash == short_hash(first.text)
         text = con.execute("SELECT text FROM documents").fetchone()[0]
         for sid, start, end, stored_text in con.execute(
             "SELECT suggestion_id, span_start, span_end, text FROM suggestions"
@@ -201,7 +204,7 @@ def test_open_for_reading_is_read_only(tmp_path: Path) -> None:
     with open_for_writing(db):
         pass
     with open_for_reading(db) as con:
-        assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 5
+        assert con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0] == 6
         with pytest.raises(duckdb.Error):
             con.execute("DELETE FROM runs")
 

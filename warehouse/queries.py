@@ -5,12 +5,14 @@ Every number the explorer shows comes from one of these functions; pages hold no
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 
+from nlp.clustering import ThemeGeometry
 from nlp.curation import Curation
 from nlp.theming import PreviousThemes
 
@@ -81,10 +83,58 @@ def current_paths_from(con: duckdb.DuckDBPyConnection, data_dir: Path) -> set[st
 
 
 def stored_suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every stored suggestion, superseded versions included: id, document, text, text_hash, nouns."""
+    """Every stored suggestion, superseded versions included: id, document and text hash (texts and
+    nouns are read only where a run needs them: `suggestion_texts`)."""
     return con.execute(
-        "SELECT suggestion_id, document_hash, text, text_hash, nouns FROM suggestions ORDER BY suggestion_id"
+        "SELECT suggestion_id, document_hash, text_hash FROM suggestions ORDER BY suggestion_id"
     ).df()
+
+
+def suggestion_texts(con: duckdb.DuckDBPyConnection, suggestion_ids: list[str]) -> pd.DataFrame:
+    """Text, text hash and nouns of the given suggestions, in the order given."""
+    import pyarrow as pa
+
+    con.register("wanted_suggestions", pa.table({"suggestion_id": suggestion_ids}))
+    try:
+        frame = con.execute(
+            "SELECT s.suggestion_id, s.text, s.text_hash, s.nouns FROM suggestions s "
+            "JOIN wanted_suggestions USING (suggestion_id)"
+        ).df()
+    finally:
+        con.unregister("wanted_suggestions")
+    return frame.set_index("suggestion_id").reindex(suggestion_ids).reset_index()
+
+
+def theme_noun_counts(con: duckdb.DuckDBPyConnection) -> dict[int, Counter[str]]:
+    """How often each noun occurs among each current theme's members (미분류 left out): what
+    class-based TF-IDF ranks keywords from, counted in the warehouse instead of in Python."""
+    counts: dict[int, Counter[str]] = {}
+    for theme_id, noun, n in con.execute(
+        f"""
+        SELECT st.theme_id, noun, count(*)
+        FROM suggestion_themes st
+        JOIN suggestions s USING (suggestion_id), unnest(s.nouns) AS t(noun)
+        WHERE st.run_id = {_LATEST_THEMES_RUN} AND st.theme_id <> -1
+        GROUP BY ALL
+        """
+    ).fetchall():
+        counts.setdefault(int(theme_id), Counter())[noun] = int(n)
+    return counts
+
+
+def latest_area_run(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The run whose area assignment is current (None: areas never assigned)."""
+    return con.execute(f"SELECT {_LATEST_AREAS_RUN}").fetchall()[0][0]
+
+
+def area_suggestion_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The suggestions the latest area assignment covers (an incremental run carries them over)."""
+    return {
+        row[0]
+        for row in con.execute(
+            f"SELECT DISTINCT suggestion_id FROM suggestion_areas WHERE run_id = {_LATEST_AREAS_RUN}"
+        ).fetchall()
+    }
 
 
 def cached_embeddings(
@@ -124,22 +174,52 @@ def last_settings_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
 
 def previous_themes(con: duckdb.DuckDBPyConnection) -> PreviousThemes | None:
     """The current theme snapshot, as the starting point of the next theming (None: no themes yet)."""
-    assignment = dict(
-        con.execute(
-            f"SELECT suggestion_id, theme_id FROM suggestion_themes WHERE run_id = {_LATEST_THEMES_RUN}"
-        ).fetchall()
-    )
+    assignment: dict[str, int] = {}
+    representatives: dict[int, list[tuple[int, str]]] = {}
+    for sid, theme_id, rank in con.execute(
+        f"SELECT suggestion_id, theme_id, representative_rank FROM suggestion_themes "
+        f"WHERE run_id = {_LATEST_THEMES_RUN}"
+    ).fetchall():
+        assignment[sid] = theme_id
+        if rank is not None:
+            representatives.setdefault(theme_id, []).append((rank, sid))
     if not assignment:
         return None
-    labels = {
-        theme_id: (label, source)
-        for theme_id, label, source in con.execute(
-            f"SELECT theme_id, label, label_source FROM themes "
-            f"WHERE run_id = {_LATEST_THEMES_RUN} AND NOT is_unassigned"
-        ).fetchall()
-    }
+    labels: dict[int, tuple[str, str]] = {}
+    hidden: set[int] = set()
+    for theme_id, label, source, is_hidden in con.execute(
+        f"SELECT theme_id, label, label_source, is_hidden FROM themes "
+        f"WHERE run_id = {_LATEST_THEMES_RUN} AND NOT is_unassigned"
+    ).fetchall():
+        labels[theme_id] = (label, source)
+        if is_hidden:
+            hidden.add(theme_id)
     next_id = con.execute("SELECT coalesce(max(theme_id), -1) + 1 FROM themes").fetchall()[0][0]
-    return PreviousThemes(assignment=assignment, labels=labels, next_id=int(next_id))
+    return PreviousThemes(
+        assignment=assignment,
+        labels=labels,
+        next_id=int(next_id),
+        representatives={t: tuple(sid for _, sid in sorted(rows)) for t, rows in representatives.items()},
+        hidden=frozenset(hidden),
+        geometry=_stored_geometry(con, set(labels)),
+    )
+
+
+def _stored_geometry(con: duckdb.DuckDBPyConnection, theme_ids: set[int]) -> ThemeGeometry | None:
+    """The centroids and radii stored with the current snapshot (None: the snapshot has none, or
+    not for every theme, e.g. it was written by staff curation)."""
+    table = con.sql(
+        f"SELECT theme_id, centroid, radius FROM theme_geometry WHERE run_id = {_LATEST_THEMES_RUN} "
+        "ORDER BY theme_id"
+    ).to_arrow_table()
+    stored = table.column("theme_id").to_pylist()
+    if set(stored) != theme_ids:
+        return None
+    return ThemeGeometry(
+        np.array(stored, dtype=int),
+        _matrix(table.column("centroid")),
+        table.column("radius").to_numpy(zero_copy_only=False).astype(float),
+    )
 
 
 def curation_log(con: duckdb.DuckDBPyConnection) -> list[Curation]:

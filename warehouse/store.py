@@ -16,6 +16,7 @@ import duckdb
 import numpy as np
 
 from nlp.areas import AreaScore
+from nlp.clustering import ThemeGeometry
 from nlp.hashing import short_hash
 from nlp.identity import ThemeLink
 from nlp.records import ParsedDocument, Rejection, Suggestion, Theme, TourMetadata
@@ -41,10 +42,13 @@ class RunOutput:
     new_embeddings: dict[str, np.ndarray] = field(default_factory=dict)
     themes: list[Theme] | None = None  # None: the suggestion set and settings did not change
     theme_links: list[ThemeLink] = field(default_factory=list)
+    theme_geometry: ThemeGeometry | None = None  # each theme's centroid and radius, for the next run
     theming_mode: str | None = None  # full | recluster | incremental
     fingerprint: str = ""
     settings_fingerprint: str = ""
     areas: dict[str, list[AreaScore]] | None = None  # None: the run assigned no areas
+    # an incremental run assigns only its new suggestions and carries the rest over from this run
+    areas_carried_from: int | None = None
     staff_areas: frozenset[str] = frozenset()  # suggestions whose area is a staff correction
 
 
@@ -75,8 +79,14 @@ def write_run(con: duckdb.DuckDBPyConnection, run_id: int, out: RunOutput) -> No
         _write_suggestions(con, out)
         _write_embeddings(con, out.embedding_model, out.new_embeddings)
         if out.themes is not None:
-            write_themes(con, run_id, out.themes, out.theme_links)
+            write_themes(con, run_id, out.themes, out.theme_links, out.theme_geometry)
         if out.areas is not None:
+            if out.areas_carried_from is not None:
+                con.execute(
+                    "INSERT INTO suggestion_areas SELECT ?, suggestion_id, area, score, rank, source "
+                    "FROM suggestion_areas WHERE run_id = ?",
+                    [run_id, out.areas_carried_from],
+                )
             _write_areas(con, run_id, out.areas, out.staff_areas)
         con.execute(
             "UPDATE runs SET status = 'completed', finished_at = now(), fingerprint = ?, settings_fingerprint = ?, "
@@ -226,9 +236,14 @@ def _write_embeddings(con: duckdb.DuckDBPyConnection, model: str, vectors: dict[
 
 
 def write_themes(
-    con: duckdb.DuckDBPyConnection, run_id: int, themes: list[Theme], links: list[ThemeLink] = ()
+    con: duckdb.DuckDBPyConnection,
+    run_id: int,
+    themes: list[Theme],
+    links: list[ThemeLink] = (),
+    geometry: ThemeGeometry | None = None,
 ) -> None:
-    """One snapshot of themes: theme rows, every suggestion's theme, and where each theme came from.
+    """One snapshot of themes: theme rows, every suggestion's theme, where each theme came from, and
+    (from a pipeline run) where each theme sits, which the next incremental run extends.
 
     Called inside the caller's transaction (a pipeline run or a curation)."""
     theme_rows = [
@@ -272,3 +287,17 @@ def write_themes(
             for link in links
         ],
     )
+    if geometry is not None:
+        _insert_frame(
+            con,
+            "theme_geometry",
+            [
+                {
+                    "run_id": run_id,
+                    "theme_id": int(t),
+                    "centroid": c.astype(np.float32).tolist(),
+                    "radius": float(r),
+                }
+                for t, c, r in zip(geometry.theme_ids, geometry.centroids, geometry.radius, strict=True)
+            ],
+        )

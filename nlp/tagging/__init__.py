@@ -50,6 +50,9 @@ def load_tagger(name: str) -> Tagger:
 
 
 def analyse_texts(texts: list[str], tagger_name: str) -> list[list[str]]:
-    """Nouns of every text with the configured tagger."""
+    """Nouns of every text with the configured tagger (none to analyse: the tagger's JVM is not
+    started, which is most of a quiet run's time)."""
+    if not texts:
+        return []
     tagger = load_tagger(tagger_name)
     return [tagger.nouns(text) for text in texts]
