@@ -360,7 +360,7 @@ def measure_actions() -> list[dict[str, object]]:
     at = _app("views/briefing.py")
     start, end = at.date_input(key="briefing_period").value
     periods = [(start - dt.timedelta(days=7 * k), end - dt.timedelta(days=7 * k)) for k in range(1, 5)]
-    rows.append(_each(at, "briefing: another period (build + 4 exports)", periods,
+    rows.append(_each(at, "briefing: another period (build, chart, page)", periods,
                       lambda p: at.date_input(key="briefing_period").set_value(p).run()))  # fmt: skip
     return rows
 
