@@ -774,6 +774,22 @@ def to_hwpx(brief: Briefing, chart: bytes | None = None) -> bytes:
     document = HwpxDocument.new()
     document.page.set_size(width=_hwpunit(210), height=_hwpunit(297))
     document.page.set_margins(left=_hwpunit(20), right=_hwpunit(20), top=_hwpunit(15), bottom=_hwpunit(15))
+    section = document.sections[-1]
+    shapes = {}  # style name -> its refs, resolved once
+    for name in ("바탕글", "본문"):
+        style = document.styles.resolve(name)
+        shapes[name] = {"style_id_ref": style.id, "para_pr_id_ref": style.para_pr_id_ref,
+                        "char_pr_id_ref": style.char_pr_id_ref}  # fmt: skip
+
+    def paragraph(text: str, style: str, **extra: str) -> None:
+        """`add_paragraph(text, style=style)` with the style's refs given: python-hwpx otherwise resolves
+        the style and scans every earlier paragraph on each call (minutes for a long appendix)."""
+        refs = shapes[style]
+        if any(value is None for value in refs.values()):
+            document.add_paragraph(text, style=style, **extra)
+        else:
+            document.add_paragraph(text, section=section, inherit_style=False, **refs, **extra)
+
     page_break = False
     for block in blocks(brief):
         extra = {"pageBreak": "1"} if page_break else {}
@@ -783,12 +799,12 @@ def to_hwpx(brief: Briefing, chart: bytes | None = None) -> bytes:
         if block.kind in ("h1", "h2"):
             document.add_heading(block.text, level=1 if block.kind == "h1" else 2, **extra)
         elif block.kind in ("p", "note"):
-            document.add_paragraph(block.text, style="바탕글", **extra)
+            paragraph(block.text, "바탕글", **extra)
         elif block.kind == "bullet":
-            document.add_paragraph(f"· {block.text}", style="바탕글", **extra)
+            paragraph(f"· {block.text}", "바탕글", **extra)
         elif block.kind == "quote":
-            document.add_paragraph(block.text, style="본문", **extra)
-            document.add_paragraph(block.source, style="바탕글")
+            paragraph(block.text, "본문", **extra)
+            paragraph(block.source, "바탕글")
         elif block.kind == "chart":
             document.add_picture(chart or chart_png(brief), "png", width_mm=170, height_mm=170 * 2.7 / 7.2)
         elif block.kind == "table":
