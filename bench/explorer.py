@@ -210,6 +210,7 @@ def measure_startup(db_path: Path) -> tuple[list[dict[str, object]], str]:
     browser, why = _browser()
     if browser is None:
         return [], f"start-up in a browser skipped: {why}"
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -234,7 +235,8 @@ def measure_startup(db_path: Path) -> tuple[list[dict[str, object]], str]:
                     raise RuntimeError(f"the server did not start: see {CACHE / 'server.log'}") from None
                 time.sleep(0.05)
         rows.append(_row("start-up: launch → server answers health", _ms(launched)))
-        wait = WebDriverWait(browser, 120)
+        # Streamlit replaces elements as a page reruns: an element found a moment ago may be gone
+        wait = WebDriverWait(browser, 120, ignored_exceptions=[StaleElementReferenceException])
         answered = time.perf_counter()
         browser.get(url)
         name_box = wait.until(
