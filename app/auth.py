@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data
 from fieldvoice import accounts
 from fieldvoice.accounts import ROLE_NAMES, User
 
 SESSION_KEY = "fieldvoice_user"
+
+
+def _db_path():
+    """The warehouse path, by app.data imported only now: the sign-in form must not wait for pandas,
+    DuckDB and the warehouse queries (seconds on a busy machine) that the pages need."""
+    from app import data
+
+    return data.db_path()
 
 
 def current_user() -> User | None:
@@ -31,7 +38,7 @@ def sign_in_form() -> None:
         submitted = st.form_submit_button("로그인", type="primary")
     if not submitted:
         return
-    db_path = data.db_path()
+    db_path = _db_path()
     user = accounts.verify(accounts.accounts_file(db_path), name, password)
     if user is None:
         accounts.record(db_path, name.strip() or "-", "로그인 실패")
@@ -59,7 +66,7 @@ def require(role: str) -> User:
 def record(action: str, detail: str = "") -> None:
     """Note in the audit log that the signed-in user did `action`."""
     user = current_user()
-    accounts.record(data.db_path(), user.name if user else "-", action, detail)
+    accounts.record(_db_path(), user.name if user else "-", action, detail)
 
 
 def sign_out_button() -> None:
@@ -69,6 +76,6 @@ def sign_out_button() -> None:
     with st.sidebar:
         st.caption(f"{user.name} ({ROLE_NAMES[user.role]})")
         if st.button("로그아웃", key="sign_out"):
-            accounts.record(data.db_path(), user.name, "로그아웃")
+            accounts.record(_db_path(), user.name, "로그아웃")
             del st.session_state[SESSION_KEY]
             st.rerun()

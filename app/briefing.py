@@ -228,15 +228,26 @@ def _short(text: str) -> str:
 
 
 def _sources(rows: pd.DataFrame) -> tuple[Source, ...]:
-    """The documents of `rows`, oldest first, each with its suggestions' ids."""
+    """The documents of `rows`, oldest first, each with its suggestions' ids.
+
+    Grouped over plain Python lists: a pandas groupby per theme reads the Arrow-backed strings one
+    cell at a time, which took most of a 70,000-suggestion briefing's build."""
+    documents = rows["document"].fillna("").astype(str).tolist()
+    ids = rows["suggestion_id"].astype(str).tolist()
+    tours = rows["tour_name"].tolist()
+    raised = rows["raised_on"].tolist()
+    members: dict[str, list[int]] = {}
+    for i, document in enumerate(documents):
+        members.setdefault(document, []).append(i)
     found = []
-    for document, group in rows.groupby(rows["document"].fillna(""), sort=False):
+    for document, group in members.items():
+        dates = [raised[i] for i in group if not pd.isna(raised[i])]
         found.append(
             Source(
-                date=_day(group["raised_on"].min()),
-                tour=_text(group["tour_name"].iloc[0]),
-                document=str(document),
-                suggestion_ids=tuple(sorted(group["suggestion_id"].astype(str))),
+                date=_day(min(dates)) if dates else "",
+                tour=_text(tours[group[0]]),
+                document=document,
+                suggestion_ids=tuple(sorted(ids[i] for i in group)),
             )
         )
     return tuple(sorted(found, key=lambda s: (s.date or "9999", s.tour, s.document)))
@@ -763,6 +774,22 @@ def to_hwpx(brief: Briefing, chart: bytes | None = None) -> bytes:
     document = HwpxDocument.new()
     document.page.set_size(width=_hwpunit(210), height=_hwpunit(297))
     document.page.set_margins(left=_hwpunit(20), right=_hwpunit(20), top=_hwpunit(15), bottom=_hwpunit(15))
+    section = document.sections[-1]
+    shapes = {}  # style name -> its refs, resolved once
+    for name in ("바탕글", "본문"):
+        style = document.styles.resolve(name)
+        shapes[name] = {"style_id_ref": style.id, "para_pr_id_ref": style.para_pr_id_ref,
+                        "char_pr_id_ref": style.char_pr_id_ref}  # fmt: skip
+
+    def paragraph(text: str, style: str, **extra: str) -> None:
+        """`add_paragraph(text, style=style)` with the style's refs given: python-hwpx otherwise resolves
+        the style and scans every earlier paragraph on each call (minutes for a long appendix)."""
+        refs = shapes[style]
+        if any(value is None for value in refs.values()):
+            document.add_paragraph(text, style=style, **extra)
+        else:
+            document.add_paragraph(text, section=section, inherit_style=False, **refs, **extra)
+
     page_break = False
     for block in blocks(brief):
         extra = {"pageBreak": "1"} if page_break else {}
@@ -772,12 +799,12 @@ def to_hwpx(brief: Briefing, chart: bytes | None = None) -> bytes:
         if block.kind in ("h1", "h2"):
             document.add_heading(block.text, level=1 if block.kind == "h1" else 2, **extra)
         elif block.kind in ("p", "note"):
-            document.add_paragraph(block.text, style="바탕글", **extra)
+            paragraph(block.text, "바탕글", **extra)
         elif block.kind == "bullet":
-            document.add_paragraph(f"· {block.text}", style="바탕글", **extra)
+            paragraph(f"· {block.text}", "바탕글", **extra)
         elif block.kind == "quote":
-            document.add_paragraph(block.text, style="본문", **extra)
-            document.add_paragraph(block.source, style="바탕글")
+            paragraph(block.text, "본문", **extra)
+            paragraph(block.source, "바탕글")
         elif block.kind == "chart":
             document.add_picture(chart or chart_png(brief), "png", width_mm=170, height_mm=170 * 2.7 / 7.2)
         elif block.kind == "table":

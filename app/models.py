@@ -37,14 +37,19 @@ def embed_query(query: str, model: str) -> np.ndarray:
 @st.cache_resource(show_spinner=False)
 def warm_up(model: str, tagger: str) -> threading.Thread:
     """Load the tagger (konlpy starts a JVM: seconds) and the embedding model in the background, once
-    per server, so no page waits for them: the first keyword or semantic search finds them loaded."""
+    per server, so no page waits for them: the first keyword or semantic search finds them loaded.
+    First the libraries every page needs (pandas, DuckDB, Altair): the sign-in form does without
+    them, and the first page after it finds them imported."""
 
     def load() -> None:
+        import altair  # noqa: F401
+
+        from app import data  # noqa: F401
         from nlp.embedding import load_embedder
         from nlp.tagging import load_tagger
 
         load_tagger(tagger).nouns("준비")
-        load_embedder(model)
+        load_embedder(model).encode(["준비"], normalize_embeddings=True)  # a first call may build graphs
 
     thread = threading.Thread(target=load, name="fieldvoice-warm-up", daemon=True)
     thread.start()

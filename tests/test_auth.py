@@ -129,3 +129,14 @@ def test_an_analyst_reads_but_a_viewer_does_not_search(monkeypatch, flow_run) ->
     sign_in(analyst, "analyst")
     analyst.run()
     assert not analyst.exception and analyst.dataframe
+
+
+def test_the_sign_in_form_needs_neither_pandas_nor_duckdb() -> None:
+    """What app/main.py imports before the sign-in form: the first page after start-up must not wait
+    for pandas, DuckDB or the warehouse queries (the warm-up thread imports them meanwhile)."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys; from app import auth, models; import settings; "
+         "print(sorted(m for m in ('pandas', 'duckdb', 'app.data', 'warehouse') if m in sys.modules))"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert loaded.stdout.strip() == "[]", loaded.stdout + loaded.stderr

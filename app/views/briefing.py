@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import auth, briefing, data, models
+from fieldvoice import accounts
 
 auth.require("viewer")
 st.title("브리핑")
@@ -38,25 +39,25 @@ if not (isinstance(period, tuple) and len(period) == 2):
 @st.cache_data(ttl=30, show_spinner="브리핑을 만드는 중…")
 def _briefing(
     db: str, start: object, end: object, tours: tuple[str, ...], areas: tuple[str, ...], model: str
-) -> tuple[str, bytes | None, dict[str, bytes], str, bool]:
-    """(Markdown, chart PNG, exports, why an export is missing, has suggestions) for one choice of period,
-    tours and areas: every export comes from one build."""
+) -> tuple[briefing.Briefing, str, bytes | None, str]:
+    """(briefing, Markdown, chart PNG, why the chart and three exports are missing) for one choice of
+    period, tours and areas. The exports are made only when asked for (a PDF or HWPX of a long
+    appendix takes far longer than the page), each from this one build."""
     ids, matrix = data.semantic_index(db, model)
     vectors = dict(zip(ids, matrix, strict=True)) if ids else {}
     brief = briefing.build_briefing(
         data.all_suggestions(db), vectors, data.theme_overview(db), start, end, list(tours), list(areas)
     )
-    markdown = briefing.to_markdown(brief)
     try:
-        exports = briefing.exports(brief)
+        briefing.korean_font()
         chart = briefing.chart_png(brief) if brief.suggestions else None
         problem = ""
     except briefing.FontMissing as missing:  # Markdown needs no font; the others say why they are absent
-        exports, chart, problem = {"md": markdown.encode("utf-8")}, None, str(missing)
-    return markdown, chart, exports, problem, bool(brief.suggestions)
+        chart, problem = None, str(missing)
+    return brief, briefing.to_markdown(brief), chart, problem
 
 
-markdown, chart, exports, problem, has_suggestions = _briefing(
+brief, markdown, chart, problem = _briefing(
     db, period[0], period[1], tuple(tours), tuple(areas), models.configured_model()
 )
 DOWNLOADS = (
@@ -69,20 +70,36 @@ DOWNLOADS = (
     ("pdf", "PDF 내려받기", "application/pdf"),
     ("hwpx", "한글(HWPX) 내려받기", "application/hwp+zip"),
 )
+RENDERERS = {"docx": briefing.to_docx, "pdf": briefing.to_pdf, "hwpx": briefing.to_hwpx}
+reader = auth.current_user()
+
+
+def _export(extension: str):
+    """The file for one button, made when it is clicked (Streamlit calls this outside the page's run,
+    so it records the download under the user read here, not through the session)."""
+    db_path, who, span = data.db_path(), reader.name if reader else "-", f"{period[0]}~{period[1]}"
+
+    def make() -> bytes:
+        content = markdown.encode("utf-8") if extension == "md" else RENDERERS[extension](brief, chart)
+        accounts.record(db_path, who, "내려받기", f"브리핑 {extension.upper()} {span}")
+        return content
+
+    return make
+
+
 for column, (extension, label, mime) in zip(st.columns(len(DOWNLOADS)), DOWNLOADS, strict=True):
-    if extension in exports:
+    if extension == "md" or not problem:
         column.download_button(
             label,
-            exports[extension],
+            _export(extension),
             file_name=f"fieldvoice-briefing-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}.{extension}",
             mime=mime,
             key=f"briefing_download_{extension}",
-            on_click=auth.record,
-            args=("내려받기", f"브리핑 {extension.upper()} {period[0]}~{period[1]}"),
+            on_click="ignore",
         )
 if problem:
     st.error(problem)
-if not has_suggestions:
+if not brief.suggestions:
     st.info("선택한 기간과 투어에 건의가 없습니다. 기간이나 투어를 바꿔 보세요.")
     st.stop()
 if chart:

@@ -4,11 +4,36 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from app import auth, briefing, charts, data
 from nlp import surges
 from nlp.areas import OTHER_AREA
+
+CHART_THEMES = 40
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def _surge_tables(
+    db: str, start: dt.date, end: dt.date, first: dt.date, areas: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(themes, policy areas) judged by `nlp.surges` for one period: half a second at 70,000
+    suggestions, so computed once per choice rather than on every run of the page."""
+    overview = data.theme_overview(db)
+    if areas:
+        overview = overview[overview.area.isin(areas)]
+    dated = data.all_suggestions(db).dropna(subset=["raised_on"])
+    themed = dated[dated.theme_id.notna() & dated.theme_id.isin(overview.theme_id) & (dated.theme_id >= 0)]
+    themed = themed.assign(theme_key=themed.theme_id.astype(int).astype(str))
+    area_rows = dated.assign(area=dated.area.fillna(OTHER_AREA))
+    if areas:
+        area_rows = area_rows[area_rows.area.isin(areas)]
+    return (
+        briefing.surge_table(themed, "theme_key", "theme", start, end, first),
+        briefing.surge_table(area_rows, "area", "area", start, end, first),
+    )
+
 
 auth.require("viewer")
 st.title("추이 분석")
@@ -30,6 +55,12 @@ if chosen_areas:  # a theme belongs to the area most of its members are filed un
     overview = overview[overview.area.isin(chosen_areas)]
     counts = counts[counts.theme_id.isin(overview.theme_id)]
 themed = counts[counts.theme_id >= 0]
+# The largest themes only: at 70,000 suggestions (hundreds of themes over hundreds of tours) the full
+# grid takes seconds to draw on every run and cannot be read anyway; the table below lists them all.
+largest = themed.groupby("theme_id")["suggestions"].sum().nlargest(CHART_THEMES).index
+if themed.theme_id.nunique() > CHART_THEMES:
+    st.caption(f"차트에는 건의가 많은 테마 {CHART_THEMES}개만 보여 줍니다.")
+themed = themed[themed.theme_id.isin(largest)]
 
 st.subheader("테마 × 투어")
 st.altair_chart(
@@ -42,7 +73,7 @@ period = st.radio(
 )
 timeline = data.theme_timeline(db, period)
 timeline = timeline[timeline.theme_id.isin(overview.theme_id)]
-st.altair_chart(charts.timeline(timeline[timeline.theme_id >= 0]), width="stretch")
+st.altair_chart(charts.timeline(timeline[timeline.theme_id.isin(largest)]), width="stretch")
 
 st.subheader("반복 제기된 요구")
 most_tours = int(overview.tours.max()) if not overview.empty else 1
@@ -72,16 +103,16 @@ else:
 st.subheader("떠오르는 테마와 새 테마 (민원예보)")
 st.caption(surges.RULE)
 rows = data.all_suggestions(db)
-dated = rows.dropna(subset=["raised_on"])
+dated = rows["raised_on"].dropna()  # the dates only: no copy of every row on each run
 if dated.empty:
     st.info("날짜가 있는 건의가 없어 추이를 판단할 수 없습니다.")
     st.stop()
-first = dated["raised_on"].min().date()
+first = dated.min().date()
 recent = st.date_input(
     "최근 기간",
-    briefing.default_period(dated["raised_on"]),
+    briefing.default_period(dated),
     min_value=first,
-    max_value=dated["raised_on"].max().date(),
+    max_value=dated.max().date(),
     key="trend_period",
     help="이 기간의 건수를 그 이전 전체 기간(같은 길이로 환산)과 비교합니다.",
 )
@@ -95,11 +126,7 @@ st.caption(
     f"최근 기간 {start:%Y-%m-%d}~{end:%Y-%m-%d}({days}일)을 그 이전 {first:%Y-%m-%d}~"
     f"{start - dt.timedelta(days=1):%Y-%m-%d}({history_days}일, 같은 길이 기간 {history_days / days:.1f}개)과 비교"
 )
-themed = dated[dated.theme_id.notna() & dated.theme_id.isin(overview.theme_id) & (dated.theme_id >= 0)]
-themed = themed.assign(theme_key=themed.theme_id.astype(int).astype(str))
-area_rows = dated.assign(area=dated.area.fillna(OTHER_AREA))
-if chosen_areas:
-    area_rows = area_rows[area_rows.area.isin(chosen_areas)]
+theme_table, area_table = _surge_tables(db, start, end, first, tuple(chosen_areas))
 COLUMNS = {
     "status": "상태",
     "recent": "최근 기간",
@@ -108,8 +135,8 @@ COLUMNS = {
     "certainty": "근거",
 }
 for title, table in (
-    ("테마", briefing.surge_table(themed, "theme_key", "theme", start, end, first)),
-    ("정책 분야", briefing.surge_table(area_rows, "area", "area", start, end, first)),
+    ("테마", theme_table),
+    ("정책 분야", area_table),
 ):
     flagged = table[table.status.isin([surges.NEW, surges.RISING])]
     if history_days < days:
