@@ -45,9 +45,16 @@ def serve(
     debounce: float = DEBOUNCE_SECONDS,
 ) -> int:
     from flows.prefect_env import configure_prefect
-    from warehouse.locks import hold_serve_marker
+    from warehouse.locks import hold_serve_marker, write_serve_marker
 
     data_dir, db_path = data_dir.resolve(), db_path.resolve()
+    marker = hold_serve_marker(db_path)  # before anything slow: a second `serve` is refused at once
+    if marker is None:
+        print(
+            f"fieldvoice: 이 창고({db_path})는 이미 다른 `fieldvoice serve`가 처리하고 있습니다.",
+            file=sys.stderr,
+        )
+        return 3
     os.environ.setdefault("PREFECT_RUNNER_POLL_FREQUENCY", RUNNER_POLL_SECONDS)
     # served runs start in a fresh process (and Dask workers in theirs): they must import this checkout
     os.environ["PYTHONPATH"] = os.pathsep.join(
@@ -87,15 +94,9 @@ def serve(
     from flows.served import served_pipeline
 
     name = f"{served_pipeline.name}/{DEPLOYMENT}"
-    marker = hold_serve_marker(
-        db_path, {"api_url": api_url, "deployment": name, "data_dir": str(data_dir), "db_path": str(db_path)}
+    write_serve_marker(
+        marker, {"api_url": api_url, "deployment": name, "data_dir": str(data_dir), "db_path": str(db_path)}
     )
-    if marker is None:
-        print(
-            f"fieldvoice: 이 창고({db_path})는 이미 다른 `fieldvoice serve`가 처리하고 있습니다.",
-            file=sys.stderr,
-        )
-        return 3
     data_dir.mkdir(parents=True, exist_ok=True)
     watch = FolderWatch(data_dir, lambda since: _ask_for_run(api_url, name, since), debounce)
     ui_url = api_url.removesuffix("/").removesuffix("/api")

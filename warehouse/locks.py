@@ -118,9 +118,9 @@ def serve_marker_file(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".serve")
 
 
-def hold_serve_marker(db_path: Path, info: dict[str, str]) -> int | None:
-    """Mark the warehouse as served by this process (`info`: where its Prefect server and deployment
-    are), until the descriptor is closed or the process ends; None when another process serves it."""
+def hold_serve_marker(db_path: Path) -> int | None:
+    """Mark the warehouse as served by this process until the descriptor is closed or the process ends;
+    None when another process serves it. `write_serve_marker` then says where its deployment is."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(serve_marker_file(db_path), os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -129,8 +129,14 @@ def hold_serve_marker(db_path: Path, info: dict[str, str]) -> int | None:
         os.close(descriptor)
         return None
     os.ftruncate(descriptor, 0)
-    os.pwrite(descriptor, json.dumps({**info, "pid": os.getpid()}, ensure_ascii=False).encode(), 0)
     return descriptor
+
+
+def write_serve_marker(descriptor: int, info: dict[str, str]) -> None:
+    """Where the serving process's Prefect server and deployment are (read by `serve_marker`)."""
+    data = json.dumps({**info, "pid": os.getpid()}, ensure_ascii=False).encode()
+    os.ftruncate(descriptor, 0)
+    os.pwrite(descriptor, data, 0)
 
 
 def serve_marker(db_path: Path) -> dict[str, str] | None:
