@@ -31,6 +31,7 @@ RUN_LIMIT_S = 400
 
 def test_the_served_flow_is_the_pipeline_under_the_lock(tmp_path: Path) -> None:
     assert served_pipeline.name == pipeline.name  # the deployment keeps its name: fieldvoice-pipeline/...
+
     def parameters(fn) -> list[tuple[str, object]]:  # type: ignore[no-untyped-def]
         return [(p.name, p.default) for p in inspect.signature(fn).parameters.values()]
 
