@@ -1,5 +1,7 @@
 """Documents uploaded in the explorer: checked by content, stored under a safe name in the data
-folder, then processed by a `fieldvoice pipeline` run (the pipeline stays the only writer)."""
+folder, then processed by a pipeline run (the pipeline stays the only writer): handed to the deployment
+of a `fieldvoice serve` that serves this warehouse from this data folder when one runs (`served_run`),
+else a `fieldvoice pipeline` started here (`run_pipeline`)."""
 
 from __future__ import annotations
 
@@ -8,11 +10,13 @@ import resource
 import subprocess
 import sys
 import tempfile
+import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.handoff import HandedRun, flow_run_state, hand_to_served, served_deployment
 from nlp.readers import SUPPORTED_SUFFIXES
 
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f\x7f]+")
@@ -148,3 +152,29 @@ def run_pipeline(data_dir: Path, db_path: Path) -> Iterator[str]:
             yield line.rstrip("\n")
     if run.returncode:
         raise RuntimeError(f"파이프라인이 실패했습니다 (종료 코드 {run.returncode})")
+
+
+FOLLOW_SECONDS = 2.0
+
+
+def served_run(data_dir: Path, db_path: Path, state_dir: Path) -> HandedRun | None:
+    """A run asked of the served deployment when `fieldvoice serve` serves this warehouse from this data
+    folder; None when none does or its server does not take the request (then `run_pipeline`)."""
+    served = served_deployment(db_path, data_dir)
+    if served is None:
+        return None
+    try:
+        return hand_to_served(served, state_dir)
+    except Exception:  # the server stopping, the deployment not registered yet: run it here instead
+        return None
+
+
+def follow_served_run(run: HandedRun, timeout: float = 3600.0) -> Iterator[tuple[str, str | None, bool]]:
+    """The handed run's state (name, message, over?) every few seconds until it is over."""
+    deadline = time.monotonic() + timeout
+    while True:
+        name, message, over = flow_run_state(run.served, run.flow_run_id)
+        yield name, message, over
+        if over or time.monotonic() > deadline:
+            return
+        time.sleep(FOLLOW_SECONDS)

@@ -1,7 +1,7 @@
 """`fieldvoice`: run the pipeline, serve the explorer, list rejected files.
 
 fieldvoice pipeline [--data DIR] [--db FILE] [--recluster]
-fieldvoice serve [--data DIR] [--db FILE] [--every MINUTES] [--port N]   (scheduled runs, Prefect UI)
+fieldvoice serve [--data DIR] [--db FILE] [--every MINUTES] [--port N] [--debounce S]  (scheduled + on change)
 fieldvoice app [--db FILE] [--port N]
 fieldvoice errors [--db FILE]
 fieldvoice theme list|history|rename|merge|move|hide|unhide ... [--by NAME]   (staff curation)
@@ -17,13 +17,17 @@ import math
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fieldvoice.area_commands import add_area_commands, run_area_command
 from fieldvoice.document_commands import add_document_commands, run_document_command
 from fieldvoice.theme_commands import add_theme_commands, run_theme_command
 from fieldvoice.user_commands import add_user_commands, run_user_command
-from settings import PROJECT_ROOT, load_settings
-from warehouse.locks import STAFF, lock_holder, pipeline_lock_file, take_pipeline_lock
+from settings import PROJECT_ROOT, PrefectSettings, load_settings
+from warehouse.locks import busy_message, pipeline_lock_file, take_run_lock
+
+if TYPE_CHECKING:
+    from flows.prefect_server import ServerStart
 
 __all__ = [
     "main",
@@ -53,7 +57,18 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--data", type=Path, help="folder of input documents (default: data/raw)")
     serve.add_argument("--db", type=Path, help="DuckDB file (default: .state/fieldvoice.duckdb)")
     serve.add_argument("--every", type=float, default=10, metavar="MINUTES", help="minutes between runs (10)")
-    serve.add_argument("--port", type=int, default=4200, help="Prefect server port on 127.0.0.1 (4200)")
+    serve.add_argument(
+        "--port",
+        type=int,
+        help="port of the shared Prefect server on 127.0.0.1 when it starts ([prefect] port)",
+    )
+    serve.add_argument(
+        "--debounce",
+        type=float,
+        default=3.0,
+        metavar="SECONDS",
+        help="run this long after the data folder last changed (3)",
+    )
 
     app = commands.add_parser("app", help="serve the explorer on 127.0.0.1")
     app.add_argument("--db", type=Path)
@@ -84,7 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     db_path = (args.db or settings.db_path).resolve()
     if args.command == "pipeline":
         return _pipeline(
-            args.data or settings.data_dir, db_path, args.config, settings.state_dir, args.recluster
+            args.data or settings.data_dir,
+            db_path,
+            args.config,
+            settings.state_dir,
+            args.recluster,
+            settings.prefect,
         )
     if args.command == "serve":
         from fieldvoice.serve_command import serve as serve_pipeline
@@ -92,7 +112,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.every <= 0:
             parser.error("--every must be more than 0 minutes")
         data_dir = args.data or settings.data_dir
-        return serve_pipeline(data_dir, db_path, args.config, settings.state_dir, args.every, args.port)
+        return serve_pipeline(
+            data_dir,
+            db_path,
+            args.config,
+            settings.state_dir,
+            args.every,
+            args.port or settings.prefect.port,
+            settings.prefect,
+            args.debounce,
+        )
     if args.command == "app":
         return _app(db_path, args.port, args.config, args.address, args.allowed_host)
     if args.command == "theme":
@@ -106,24 +135,45 @@ def main(argv: list[str] | None = None) -> int:
     return _errors(db_path)
 
 
-# Staff changes (a curation, a purge) hold the pipeline lock for seconds: a run started meanwhile waits
-# this long for them instead of being refused.
-STAFF_CHANGE_WAIT_SECONDS = 120.0
-
-
 def _take_pipeline_lock(db_path: Path) -> int | None:
     """The warehouse's pipeline lock (see `warehouse.locks`), held until this process ends; None when
     another run holds it. A staff change holding it is waited for."""
-    descriptor = take_pipeline_lock(db_path)
-    if descriptor is None and lock_holder(db_path) == STAFF:
-        print(
+    return take_run_lock(
+        db_path,
+        on_staff_wait=lambda: print(
             "fieldvoice: 담당자의 변경을 반영하는 중입니다. 끝나면 시작합니다.", file=sys.stderr, flush=True
-        )
-        descriptor = take_pipeline_lock(db_path, wait=STAFF_CHANGE_WAIT_SECONDS)
-    return descriptor
+        ),
+    )
 
 
-def _pipeline(data_dir: Path, db_path: Path, config: Path | None, state_dir: Path, recluster: bool) -> int:
+def _use_prefect_server(state_dir: Path, prefect: PrefectSettings) -> ServerStart | None:
+    """Point this run at a Prefect server before Prefect is imported: PREFECT_API_URL's when set, else
+    the state folder's shared local server (`flows.prefect_server`), leased for as long as this process
+    lives and started detached if none runs (`.wait()` on what is returned). Never Prefect's temporary
+    per-run server: it costs ~10 s a run and outlives a run killed with SIGKILL."""
+    from flows.prefect_env import configure_prefect
+
+    if os.environ.get("PREFECT_API_URL"):
+        configure_prefect(state_dir)
+        return None
+    from flows.prefect_server import begin_server, hold_lease
+
+    hold_lease(state_dir)  # released when this process ends, however it ends
+    start = begin_server(state_dir, prefect.port, prefect.idle_minutes * 60)
+    if start.found is None:
+        print("Prefect 서버 시작 중 (다음 실행들도 함께 씁니다) ...", flush=True)
+    configure_prefect(state_dir, start.api_url)
+    return start
+
+
+def _pipeline(
+    data_dir: Path,
+    db_path: Path,
+    config: Path | None,
+    state_dir: Path,
+    recluster: bool,
+    prefect: PrefectSettings,
+) -> int:
     from warehouse.connection import WarehouseNotWritable, is_disk_full
 
     try:
@@ -132,15 +182,17 @@ def _pipeline(data_dir: Path, db_path: Path, config: Path | None, state_dir: Pat
         print(f"fieldvoice: {exc}", file=sys.stderr)
         return 1
     if held is None:  # one run at a time per warehouse, said at once
-        print(
-            f"fieldvoice: 다른 파이프라인이 이미 이 창고({db_path})를 처리하고 있습니다. 끝난 뒤 다시 실행하세요.",
-            file=sys.stderr,
-        )
+        print(f"fieldvoice: {busy_message(db_path)}", file=sys.stderr)
         return 3
-    from flows.prefect_env import configure_prefect
+    try:
+        server = _use_prefect_server(state_dir, prefect)
+        from flows.pipeline import pipeline  # imported while the server starts, when it has to
 
-    configure_prefect(state_dir)
-    from flows.pipeline import pipeline
+        if server is not None:
+            print(f"Prefect UI: {server.wait().ui_url}  (이 실행의 기록과 로그)", flush=True)
+    except RuntimeError as exc:  # the server did not start: said, with where its log is
+        print(f"fieldvoice: {exc}", file=sys.stderr)
+        return 1
 
     try:
         summary = pipeline(

@@ -64,6 +64,20 @@ class ExecutionSettings:
 
 
 @dataclass(frozen=True)
+class PrefectSettings:
+    """The local Prefect server shared by `fieldvoice pipeline`, `serve` and the explorer (see
+    `flows.prefect_server`): the port it prefers on 127.0.0.1 (another is taken when that one is busy),
+    and how long it stays up with nobody using it, so the next run finds it warm."""
+
+    port: int = 4200
+    idle_minutes: float = 10.0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.port < 65536 or self.idle_minutes < 0:
+            raise ValueError("[prefect] port must be 1-65535 and idle_minutes at least 0")
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path = PROJECT_ROOT / "data" / "raw"
     state_dir: Path = PROJECT_ROOT / ".state"
@@ -73,6 +87,7 @@ class Settings:
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     clustering: ClusteringSettings = field(default_factory=ClusteringSettings)
     execution: ExecutionSettings = field(default_factory=ExecutionSettings)
+    prefect: PrefectSettings = field(default_factory=PrefectSettings)
 
     @property
     def db_path(self) -> Path:
@@ -85,6 +100,7 @@ _SECTIONS = {
     "embedding": EmbeddingSettings,
     "clustering": ClusteringSettings,
     "execution": ExecutionSettings,
+    "prefect": PrefectSettings,
 }
 
 

@@ -23,6 +23,8 @@ STATE_DIR = SESSION_DIR / "state"
 os.environ["PREFECT_HOME"] = str(SESSION_DIR / "prefect-home")
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["FIELDVOICE_STATE_DIR"] = str(STATE_DIR)
+# a `fieldvoice pipeline` subprocess starts the state folder's shared Prefect server: gone soon after the tests
+os.environ["FIELDVOICE_PREFECT_IDLE_MINUTES"] = "0.1"
 
 from flows.prefect_env import configure_prefect  # noqa: E402 (must follow the environment set-up)
 

@@ -1,8 +1,8 @@
-"""Crash safety: the pipeline killed with SIGKILL (its Prefect server too) at several moments loses
+"""Crash safety: the pipeline killed with SIGKILL (its whole process group) at several moments loses
 nothing and leaves no half-written run; the next run completes and marks killed runs `abandoned`.
 
-Each run is a real `fieldvoice pipeline` subprocess with its own ephemeral Prefect server, so this
-module takes a couple of minutes.
+Each run is a real `fieldvoice pipeline` subprocess (the test's state folder's shared Prefect server,
+which outlives a killed run only for its short idle period here), so this module takes a couple of minutes.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ def _env(tmp: Path) -> dict[str, str]:
     env["PREFECT_HOME"] = str(tmp / "state" / "prefect")
     env["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
     env["PYTHONUNBUFFERED"] = "1"
+    env["FIELDVOICE_PREFECT_IDLE_MINUTES"] = "0.1"  # the shared Prefect server stops soon after the test
     return env
 
 

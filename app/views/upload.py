@@ -68,24 +68,60 @@ STAGES = {
     "assign-areas": "정책 분야 배정",
     "store": "저장",
 }
-progress = st.progress(0.0, text="파이프라인을 시작하는 중…")
-with st.status("파이프라인 실행 중…", expanded=True) as status:
-    try:
-        for line in uploads.run_pipeline(settings.data_dir, data.db_path()):
-            task = re.search(r"Task run '([a-z\-]+?)-\d+' - (.+)$", line)
-            if not task or task.group(1) not in STAGES:
+SERVED_STATES = {"Scheduled": "대기 중", "Pending": "시작하는 중", "Running": "실행 중", "Late": "대기 중"}
+
+
+def run_here() -> None:
+    """A `fieldvoice pipeline` started by the explorer, with its stages as progress."""
+    progress = st.progress(0.0, text="파이프라인을 시작하는 중…")
+    with st.status("파이프라인 실행 중…", expanded=True) as status:
+        try:
+            for line in uploads.run_pipeline(settings.data_dir, data.db_path()):
+                task = re.search(r"Task run '([a-z\-]+?)-\w+' - (.+)$", line)
+                if not task or task.group(1) not in STAGES:
+                    continue
+                stage = list(STAGES).index(task.group(1))
+                progress.progress(
+                    (stage + 1) / len(STAGES), text=f"{stage + 1}/{len(STAGES)} {STAGES[task.group(1)]}"
+                )
+                if "Finished in state" not in task.group(2):
+                    st.write(f"{STAGES[task.group(1)]}: {task.group(2)}")
+        except RuntimeError as exc:
+            status.update(label=str(exc), state="error")
+            st.stop()
+        status.update(label="처리를 마쳤습니다", state="complete")
+    progress.progress(1.0, text="완료")
+
+
+def run_served(handed: uploads.HandedRun) -> None:
+    """A run handed to the `fieldvoice serve` of this warehouse: followed through Prefect's API."""
+    st.info(
+        plain(
+            f"실행 중인 `fieldvoice serve`의 파이프라인에 실행을 넘겼습니다 (실행 '{handed.name}'). "
+            f"단계별 기록과 로그: {handed.ui_url}"
+        )
+    )
+    with st.status("서비스 중인 파이프라인이 처리하는 중…", expanded=True) as status:
+        for name, message, over in uploads.follow_served_run(handed):
+            if not over:
+                status.update(label=f"서비스 중인 파이프라인: {SERVED_STATES.get(name, name)}…")
                 continue
-            stage = list(STAGES).index(task.group(1))
-            progress.progress(
-                (stage + 1) / len(STAGES), text=f"{stage + 1}/{len(STAGES)} {STAGES[task.group(1)]}"
+            if name == "Completed":
+                status.update(label="처리를 마쳤습니다", state="complete")
+                return
+            status.update(
+                label=plain(f"파이프라인이 끝나지 못했습니다 ({name}): {message or ''}"), state="error"
             )
-            if "Finished in state" not in task.group(2):
-                st.write(f"{STAGES[task.group(1)]}: {task.group(2)}")
-    except RuntimeError as exc:
-        status.update(label=str(exc), state="error")
+            st.stop()
+        status.update(label="파이프라인이 아직 끝나지 않았습니다. 잠시 뒤 다시 확인하세요.", state="error")
         st.stop()
-    status.update(label="처리를 마쳤습니다", state="complete")
-progress.progress(1.0, text="완료")
+
+
+handed = uploads.served_run(settings.data_dir, data.db_path(), settings.state_dir)
+if handed is None:
+    run_here()
+else:
+    run_served(handed)
 data.clear_caches()  # the shared suggestion frame and search index too
 found = data.suggestions_per_document(str(data.db_path()))
 rejected = data.rejected_files(str(data.db_path()))
