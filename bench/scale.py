@@ -403,12 +403,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: {', '.join(map(str, missing))} not found")
         return 0
 
+    sizes = [parse_size(s) for s in args.sizes.split(",")]
     configs = [] if args.no_local else [("local", 1)]
     configs += [("dask", int(w)) for w in args.workers.split(",") if w.strip()]
     if not configs:
         parser.error("nothing to run: --no-local and no --workers")
-    sizes = [parse_size(s) for s in args.sizes.split(",")]
-    state = CACHE / "state"
+    # A state folder (Prefect's database) per set of sizes, so two benches can run side by side.
+    state = CACHE / f"state-{'-'.join(map(size_label, sizes))}"
     state.mkdir(parents=True, exist_ok=True)
     models = PROJECT_ROOT / ".state" / "models"
     if models.exists() and not (state / "models").exists():  # built e5 models, not rebuilt per bench
