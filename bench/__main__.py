@@ -1,6 +1,7 @@
 """`make bench`: splitting real documents (rules, then rules + a learned filter), policy areas, Korean analysers,
-embedding quality (KorSTS) per bundled model, e5-small's variants (speed and quality), theme quality and speed, then the pipeline under each runner
-(local, Dask with 1 and 2 workers)."""
+embedding quality (KorSTS) per bundled model, e5-small's variants (speed and quality), theme quality and speed, fieldvoice's and
+BERTopic's whole pipelines side by side, the pipeline under each runner (local, Dask with 1 and 2 workers), then the pipeline at
+10k suggestions (with an incremental add and the explorer's reads; `python -m bench.scale --sizes 10k,100k,1M` for more)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from bench import (
     clustering,
     embedding_speed,
     embeddings,
+    scale,
     splitting,
     splitting_learned,
+    versus,
     workers,
 )
 
@@ -25,5 +28,7 @@ if __name__ == "__main__":
     status |= embeddings.main([])
     status |= embedding_speed.main([])
     status |= clustering.main(sys.argv[1:])
+    status |= versus.main([])
     status |= workers.main([])
+    status |= scale.main(["--sizes", "10k"])
     sys.exit(status)
