@@ -298,8 +298,13 @@ def print_size(result: dict[str, Any], model: str) -> None:
     columns = {**full, f"+{result['added']} (local)": inc}
     print(
         f"\n### {size_label(result['size'])}: {counts['suggestions']:,} suggestions in {counts['tours']:,} tours "
-        f"({counts['unique_texts']:,} unique petition titles, the rest repeated with other tour metadata), "
-        f"model {model}\n"
+        f"({counts['unique_texts']:,} unique petition titles"
+        + (
+            ", the rest repeated with other tour metadata), "
+            if counts["suggestions"] > counts["unique_texts"]
+            else "), "
+        )
+        + f"model {model}\n"
     )
     print("| stage (s) | " + " | ".join(columns) + " |")
     print("|---|" + "---:|" * len(columns))
@@ -360,7 +365,9 @@ def print_plan(results: list[dict[str, Any]]) -> None:
   to embed 10M unique texts; divided by the workers (processes of ~1-2 cores each). Embeddings are keyed
   by text hash, so only new unique texts cost anything after the first run.
 - Single-node today: the DuckDB writer (one writing process, one transaction per run; store was
-  {seconds.get("store", 0.0):.1f} s here, {linear["store"] / 60:.0f} min at 10M if it stays linear) and theming (UMAP +
+  {seconds.get("store", 0.0):.1f} s here, {linear["store"] / 60:.0f} min at 10M if it stays linear; policy areas go in
+  by executemany, ~1 ms a row here, and every theming run rewrites them all; tours and documents row
+  by row: bulk Arrow inserts and writing only what changed would make it proportional to the new rows) and theming (UMAP +
   HDBSCAN need every vector at once: theme was {seconds.get("theme", 0.0):.1f} s here; UMAP's neighbour graph is
   ~n log n in time but 10M x 512 float32 vectors are 20 GB before it starts).
 - Incremental adds must not touch the old suggestions: the run here still opened, reloaded and
