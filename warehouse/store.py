@@ -194,11 +194,23 @@ def _insert_frame(
         return
     import pyarrow as pa
 
-    con.register("incoming_rows", pa.Table.from_pylist(rows))
+    _insert_arrow(con, table, pa.Table.from_pylist(rows), suffix, extra)
+
+
+def _insert_arrow(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    incoming: object,
+    suffix: str = "",
+    extra: dict[str, str] | None = None,
+) -> None:
+    """Insert every row of the Arrow table `incoming`, its columns by name (plus `extra`, in SQL)."""
+    con.register("incoming_rows", incoming)
     try:
         extra = extra or {}
-        columns = ", ".join([*rows[0], *extra])
-        values = ", ".join([*rows[0], *extra.values()])
+        names = list(incoming.column_names)  # type: ignore[attr-defined]
+        columns = ", ".join([*names, *extra])
+        values = ", ".join([*names, *extra.values()])
         con.execute(f"INSERT INTO {table} ({columns}) SELECT {values} FROM incoming_rows {suffix}")
     finally:
         with contextlib.suppress(duckdb.Error):  # an aborted transaction must not hide the real error
@@ -229,10 +241,25 @@ def _write_suggestions(con: duckdb.DuckDBPyConnection, out: RunOutput) -> None:
 
 
 def _write_embeddings(con: duckdb.DuckDBPyConnection, model: str, vectors: dict[str, np.ndarray]) -> None:
-    rows = [
-        {"model": model, "text_hash": h, "vector": v.astype(np.float32).tolist()} for h, v in vectors.items()
-    ]
-    _insert_frame(con, "embeddings", rows, suffix="ON CONFLICT DO NOTHING")
+    """The run's new vectors as one float32 Arrow list column built from the matrix: no Python float per
+    value (at 100,000 e5 vectors, `tolist()` made 38 million float objects, about 2 GB)."""
+    if not vectors:
+        return
+    import pyarrow as pa
+
+    hashes = list(vectors)
+    matrix = np.stack([vectors[h] for h in hashes]).astype(np.float32, copy=False)
+    count, dimension = matrix.shape
+    offsets = pa.array(np.arange(0, count * dimension + 1, dimension, dtype=np.int32))
+    incoming = pa.table(
+        {
+            "model": pa.array([model] * count, pa.string()),
+            "text_hash": pa.array(hashes, pa.string()),
+            "vector": pa.ListArray.from_arrays(offsets, pa.array(matrix.reshape(-1))),
+        }
+    )
+    del matrix
+    _insert_arrow(con, "embeddings", incoming, suffix="ON CONFLICT DO NOTHING")
 
 
 def write_themes(
