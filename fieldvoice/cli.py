@@ -146,7 +146,7 @@ def _take_pipeline_lock(db_path: Path) -> int | None:
     )
 
 
-def _use_prefect_server(state_dir: Path, prefect: PrefectSettings) -> ServerStart | None:
+def use_prefect_server(state_dir: Path, prefect: PrefectSettings) -> ServerStart | None:
     """Point this run at a Prefect server before Prefect is imported: PREFECT_API_URL's when set, else
     the state folder's shared local server (`flows.prefect_server`), leased for as long as this process
     lives and started detached if none runs (`.wait()` on what is returned). Never Prefect's temporary
@@ -185,7 +185,7 @@ def _pipeline(
         print(f"fieldvoice: {busy_message(db_path)}", file=sys.stderr)
         return 3
     try:
-        server = _use_prefect_server(state_dir, prefect)
+        server = use_prefect_server(state_dir, prefect)
         from flows.pipeline import pipeline  # imported while the server starts, when it has to
 
         if server is not None:

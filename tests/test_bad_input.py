@@ -47,3 +47,30 @@ def test_a_control_character_in_a_name_is_refused_and_the_batch_goes_on(tmp_path
     result = ingest_folder(tmp_path, stored={}, current_paths={}, max_bytes=DEFAULT_LIMIT)
     assert [d.path for d in result.documents] == ["회의록.txt"]
     assert [(r.path, "제어 문자" in r.reason) for r in result.rejections] == [("회의록\\x07.txt", True)]
+
+
+def test_an_unchanged_file_is_only_hashed_and_a_changed_one_read_again(tmp_path: Path) -> None:
+    """A run over thousands of stored forms recognises each by its hash without parsing it; bytes that
+    differ from the stored version (here: no longer a valid DOCX) are read, and refused, as before."""
+    from nlp.hashing import content_hash
+    from nlp.ingest import read_files
+
+    (tmp_path / "회의록.txt").write_text(MINUTES, encoding="utf-8")
+    (tmp_path / "건의.docx").write_bytes(b"PK\x03\x04 not really a docx")
+    stored = {
+        "회의록.txt": content_hash((tmp_path / "회의록.txt").read_bytes()),
+        "건의.docx": content_hash(b"an earlier, valid version"),
+    }
+    result = ingest_folder(
+        tmp_path, stored={h: p for p, h in stored.items()}, current_paths=stored, max_bytes=DEFAULT_LIMIT
+    )
+    assert result.unchanged == 1 and result.documents == []
+    assert [r.path for r in result.rejections] == ["건의.docx"]
+
+    reads = read_files(sorted(tmp_path.iterdir()), tmp_path, DEFAULT_LIMIT, current_paths=stored)
+    assert [(r.name, r.unchanged, r.document is None) for r in reads] == [
+        ("건의.docx", False, True),
+        ("회의록.txt", True, True),  # recognised, not parsed
+    ]
+    fresh = read_files([tmp_path / "회의록.txt"], tmp_path, DEFAULT_LIMIT)  # nothing stored: parsed
+    assert fresh[0].document is not None and fresh[0].document.content_hash == stored["회의록.txt"]

@@ -107,19 +107,22 @@ def suggestion_texts(con: duckdb.DuckDBPyConnection, suggestion_ids: list[str]) 
 
 def theme_noun_counts(con: duckdb.DuckDBPyConnection) -> dict[int, Counter[str]]:
     """How often each noun occurs among each current theme's members (미분류 left out): what
-    class-based TF-IDF ranks keywords from, counted in the warehouse instead of in Python."""
-    counts: dict[int, Counter[str]] = {}
-    for theme_id, noun, n in con.execute(
+    class-based TF-IDF ranks keywords from, counted in the warehouse instead of in Python (one row
+    per theme, its nouns and counts as lists: a Python loop over every (theme, noun) pair took 1 s
+    at 100,000 suggestions)."""
+    rows = con.execute(
         f"""
-        SELECT st.theme_id, noun, count(*)
-        FROM suggestion_themes st
-        JOIN suggestions s USING (suggestion_id), unnest(s.nouns) AS t(noun)
-        WHERE st.run_id = {_LATEST_THEMES_RUN} AND st.theme_id <> -1
-        GROUP BY ALL
+        WITH pairs AS (
+            SELECT st.theme_id, noun, count(*) AS n
+            FROM suggestion_themes st
+            JOIN suggestions s USING (suggestion_id), unnest(s.nouns) AS t(noun)
+            WHERE st.run_id = {_LATEST_THEMES_RUN} AND st.theme_id <> -1
+            GROUP BY ALL
+        )
+        SELECT theme_id, list(noun), list(n) FROM pairs GROUP BY theme_id
         """
-    ).fetchall():
-        counts.setdefault(int(theme_id), Counter())[noun] = int(n)
-    return counts
+    ).fetchall()
+    return {int(theme_id): Counter(dict(zip(nouns, counts, strict=True))) for theme_id, nouns, counts in rows}
 
 
 def latest_area_run(con: duckdb.DuckDBPyConnection) -> int | None:

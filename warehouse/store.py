@@ -111,12 +111,18 @@ def _write_areas(
     con: duckdb.DuckDBPyConnection, run_id: int, areas: dict[str, list[AreaScore]], staff: frozenset[str]
 ) -> None:
     rows = [
-        (run_id, suggestion_id, a.area, a.score, a.rank, "staff" if suggestion_id in staff else "model")
+        {
+            "run_id": run_id,
+            "suggestion_id": suggestion_id,
+            "area": a.area,
+            "score": a.score,
+            "rank": a.rank,
+            "source": "staff" if suggestion_id in staff else "model",
+        }
         for suggestion_id, assigned in areas.items()
         for a in assigned
     ]
-    if rows:
-        con.executemany("INSERT INTO suggestion_areas VALUES (?, ?, ?, ?, ?, ?)", rows)
+    _insert_frame(con, "suggestion_areas", rows)  # was executemany: ~1 ms a row, minutes at 100k
 
 
 def _write_tours(con: duckdb.DuckDBPyConnection, tours: list[TourMetadata]) -> None:
