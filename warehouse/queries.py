@@ -107,20 +107,27 @@ def suggestion_texts(con: duckdb.DuckDBPyConnection, suggestion_ids: list[str]) 
 
 def theme_noun_counts(con: duckdb.DuckDBPyConnection) -> dict[int, Counter[str]]:
     """How often each noun occurs among each current theme's members (미분류 left out): what
-    class-based TF-IDF ranks keywords from, counted in the warehouse instead of in Python (one row
-    per theme, its nouns and counts as lists: a Python loop over every (theme, noun) pair took 1 s
-    at 100,000 suggestions)."""
+    class-based TF-IDF ranks keywords from, counted in the warehouse instead of in Python.
+
+    The snapshot's run id is read first and passed as a value: as a subquery DuckDB cannot prune
+    `suggestion_themes` (one row per suggestion per theming run) by it, 2.8 s against 0.12 s at 100,000
+    suggestions and 10 runs. One row per theme comes back, its nouns and counts as lists."""
+    latest = con.execute(_LATEST_THEMES_RUN.strip("()")).fetchall()[0][0]
+    if latest is None:
+        return {}
     rows = con.execute(
-        f"""
-        WITH pairs AS (
-            SELECT st.theme_id, noun, count(*) AS n
-            FROM suggestion_themes st
-            JOIN suggestions s USING (suggestion_id), unnest(s.nouns) AS t(noun)
-            WHERE st.run_id = {_LATEST_THEMES_RUN} AND st.theme_id <> -1
-            GROUP BY ALL
-        )
-        SELECT theme_id, list(noun), list(n) FROM pairs GROUP BY theme_id
         """
+        WITH members AS (
+            SELECT suggestion_id, theme_id FROM suggestion_themes WHERE run_id = ? AND theme_id <> -1
+        ),
+        pairs AS (
+            SELECT m.theme_id, unnest(s.nouns) AS noun
+            FROM members m JOIN (SELECT suggestion_id, nouns FROM suggestions) s USING (suggestion_id)
+        ),
+        counted AS (SELECT theme_id, noun, count(*) AS n FROM pairs GROUP BY ALL)
+        SELECT theme_id, list(noun), list(n) FROM counted GROUP BY theme_id
+        """,
+        [latest],
     ).fetchall()
     return {int(theme_id): Counter(dict(zip(nouns, counts, strict=True))) for theme_id, nouns, counts in rows}
 
