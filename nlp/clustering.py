@@ -42,8 +42,7 @@ def reduce_dimensions(vectors: np.ndarray, settings: ClusteringSettings) -> np.n
 
         return PCA(n_components=settings.n_components, random_state=settings.seed).fit_transform(vectors)
     if settings.reducer == "umap":
-        import umap
-
+        umap = _umap_with_compiled_code_cached()
         neighbours = min(settings.n_neighbors, n - 1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "n_jobs overridden by random_state": determinism wins
@@ -59,6 +58,28 @@ def reduce_dimensions(vectors: np.ndarray, settings: ClusteringSettings) -> np.n
             )
             return reducer.fit_transform(vectors)
     raise ValueError(f"unknown reducer {settings.reducer!r}: choose 'umap', 'pca' or 'none'")
+
+
+def _umap_with_compiled_code_cached():  # -> the umap module
+    """Import UMAP with every numba function of its fitting path cached on disk.
+
+    UMAP leaves `cache=True` off its parallel functions (`smooth_knn_dist`,
+    `compute_membership_strengths` and others), so each new process compiled them again: 5 s for
+    188 suggestions in a bare process, 16-20 s inside the pipeline (with the tagger's JVM and the
+    embedder loaded), on every first run, every `fieldvoice pipeline` that themes and every
+    incremental add that opens a theme. `enable_caching` is what numba's own `cache=True` calls, so
+    they then compile once (`make setup` does it) and load in milliseconds after that."""
+    import umap
+    import umap.layouts
+    import umap.umap_
+    from numba.core.caching import NullCache
+    from numba.core.dispatcher import Dispatcher
+
+    for module in (umap.umap_, umap.layouts):
+        for function in vars(module).values():
+            if isinstance(function, Dispatcher) and isinstance(function._cache, NullCache):
+                function.enable_caching()
+    return umap
 
 
 def exact_cosine_neighbours(vectors: np.ndarray, k: int, block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
