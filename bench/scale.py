@@ -137,16 +137,9 @@ def child_pipeline(runner: str, workers: int, data_dir: Path, db_path: Path, out
     `fieldvoice pipeline` runs it; its summary and peak memory as JSON in `out`."""
     os.environ["FIELDVOICE_EXECUTION_RUNNER"] = runner
     os.environ["FIELDVOICE_EXECUTION_WORKERS"] = str(workers)
-    from fieldvoice.cli import use_prefect_server
-    from settings import load_settings
+    from fieldvoice.cli import pipeline_on_shared_server
 
-    settings = load_settings()
-    server = use_prefect_server(settings.state_dir, settings.prefect)
-    from flows.pipeline import pipeline
-
-    if server is not None:
-        server.wait()
-
+    pipeline = pipeline_on_shared_server()
     start = time.perf_counter()
     summary = pipeline(data_dir=data_dir, db_path=db_path)
     summary["process_flow_s"] = time.perf_counter() - start

@@ -42,17 +42,11 @@ def child_fieldvoice(data_dir: Path, db_path: Path, out: Path) -> None:
     """The whole pipeline in this fresh process, as `fieldvoice pipeline` runs it: the state folder's
     Prefect server (a fresh folder: started cold, while the pipeline's modules import); (text, theme)
     per kept suggestion, and the seconds."""
-    from fieldvoice.cli import use_prefect_server
-    from settings import load_settings
-
-    settings = load_settings()
-    server = use_prefect_server(settings.state_dir, settings.prefect)
-    from flows.pipeline import pipeline
+    from fieldvoice.cli import pipeline_on_shared_server
     from warehouse import queries
     from warehouse.connection import open_for_reading
 
-    if server is not None:
-        server.wait()
+    pipeline = pipeline_on_shared_server()
 
     start = time.perf_counter()
     summary = pipeline(data_dir=data_dir, db_path=db_path)

