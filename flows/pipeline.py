@@ -354,19 +354,18 @@ def _vectors(
     )
     if missing and texts is None:
         raise ValueError(f"{len(missing)} vectors are neither stored nor embedded in this run")
-    if not missing:  # everything known: no task, and no model loaded
-        return np.stack([cached[h] if h in cached else known[h] for h in hashes]) if hashes else _NO_VECTORS
-    fresh = executor.map(
-        embed,
-        "texts",
-        [t for _, t in missing],
-        settings.execution.texts_per_task,
-        join=_rows,
-        model=model,
-        batch_size=settings.embedding.batch_size,
-        chunk=settings.execution.texts_per_task,
-    )()
-    known.update({h: v for (h, _), v in zip(missing, fresh, strict=True)})
+    if missing:  # else no embed task, and no model loaded
+        fresh = executor.map(
+            embed,
+            "texts",
+            [t for _, t in missing],
+            settings.execution.texts_per_task,
+            join=_rows,
+            model=model,
+            batch_size=settings.embedding.batch_size,
+            chunk=settings.execution.texts_per_task,
+        )()
+        known.update({h: v for (h, _), v in zip(missing, fresh, strict=True)})
     if not hashes:
         return _NO_VECTORS
     return np.stack([cached[h] if h in cached else known[h] for h in hashes])

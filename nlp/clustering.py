@@ -101,8 +101,7 @@ def exact_cosine_neighbours(
         similarity = vectors[start : start + block] @ vectors.T
         np.negative(similarity, out=similarity)  # partition the negated values in place (no copy)
         nearest = np.argpartition(similarity, k - 1, axis=1)[:, :k]
-        np.negative(similarity, out=similarity)
-        nearest_similarity = np.take_along_axis(similarity, nearest, axis=1)
+        nearest_similarity = -np.take_along_axis(similarity, nearest, axis=1)
         order = np.argsort(-nearest_similarity, axis=1, kind="stable")
         indices[start : start + block] = np.take_along_axis(nearest, order, axis=1)
         distances[start : start + block] = 1.0 - np.take_along_axis(nearest_similarity, order, axis=1)
