@@ -76,11 +76,21 @@ class PipelineSummary:
     # wall seconds the flow spent per stage (on Dask, analysis runs alongside the embedding: "analysis" is
     # only the wait left after it), "workers" starting and stopping a Dask cluster, "total" the whole run
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    # the process's peak resident memory (MB) when each stage last ended: where the peak grows is the
+    # stage that needed the memory
+    stage_peak_mb: dict[str, float] = field(default_factory=dict)
+
+
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 class Stopwatch:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.peak_mb: dict[str, float] = {}
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -89,6 +99,7 @@ class Stopwatch:
             yield
         finally:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+            self.peak_mb[name] = _peak_mb()
 
 
 @task(name="open-run", cache_policy=NO_CACHE)
@@ -392,6 +403,7 @@ def pipeline(
     watch = Stopwatch()
     start = time.perf_counter()
     state = open_run(db_path, data_dir, settings)
+    watch.peak_mb["open"] = _peak_mb()
     try:
         with open_executor(settings.execution, settings.state_dir, watch.stage) as executor:
             summary = _run(data_dir, db_path, settings, state, recluster, executor, watch)
@@ -403,6 +415,7 @@ def pipeline(
             get_run_logger().warning("실패한 실행을 기록하지 못했습니다: %s", recording)
         raise
     summary.stage_seconds = {**watch.seconds, "total": time.perf_counter() - start}
+    summary.stage_peak_mb = {name: round(mb, 1) for name, mb in watch.peak_mb.items()}
     get_run_logger().info(
         "단계별 시간: %s",
         ", ".join(f"{name} {seconds:.1f}s" for name, seconds in summary.stage_seconds.items()),
@@ -498,7 +511,6 @@ def _extend(
     earlier 미분류, each theme's centroid and noun counts, and the members of the themes that grow."""
     before = state.previous_themes
     assert before is not None
-    new_nouns = dict(zip((s.suggestion_id for s in new_suggestions), analysed(), strict=True))
     waiting = sorted(sid for sid, theme_id in before.assignment.items() if theme_id == NOISE)
     with watch.stage("embedding"):
         stored = read_suggestions(db_path, waiting).set_index("suggestion_id")
@@ -507,14 +519,15 @@ def _extend(
         texts = [fresh[sid].text if sid in fresh else stored.at[sid, "text"] for sid in pending_ids]
         hash_of = dict(zip(previous.suggestion_id, previous.text_hash, strict=True))
         hash_of.update((sid, short_hash(s.text)) for sid, s in fresh.items())
-        pending = Pending(
-            ids=pending_ids,
-            vectors=_vectors(
-                db_path, [hash_of[sid] for sid in pending_ids], texts, settings, output, executor
-            ),
-            texts=texts,
-            nouns=[new_nouns[sid] if sid in fresh else list(stored.at[sid, "nouns"]) for sid in pending_ids],
-        )
+        vectors = _vectors(db_path, [hash_of[sid] for sid in pending_ids], texts, settings, output, executor)
+    # the new suggestions' nouns (on Dask, analysed alongside the embedding: waited for only now)
+    new_nouns = dict(zip((s.suggestion_id for s in new_suggestions), analysed(), strict=True))
+    pending = Pending(
+        ids=pending_ids,
+        vectors=vectors,
+        texts=texts,
+        nouns=[new_nouns[sid] if sid in fresh else list(stored.at[sid, "nouns"]) for sid in pending_ids],
+    )
     with watch.stage("theme"):
         placed, new_links = place(pending.vectors, quote(before), len(ids), settings)
         grown = touched_themes(placed, before)
@@ -589,7 +602,9 @@ def _run(
             data_dir, settings, state, executor
         )
     with watch.stage("analysis"):
-        gather_nouns = executor.map(  # on Dask: runs while the vectors are fetched and embedded
+        # On Dask the tagging runs while the vectors are fetched and embedded. Not in a thread locally:
+        # a JVM started off the main thread keeps the process from exiting, and starting it holds the GIL.
+        gather_nouns = executor.map(
             analyse,
             "texts",
             [s.text for s in new_suggestions],

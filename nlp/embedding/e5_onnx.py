@@ -33,8 +33,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import torch
-from sentence_transformers.base.modules.input_module import InputModule
 
 from nlp.embedding import e5_torch
 
@@ -59,18 +57,18 @@ def _fingerprint(source: Path) -> dict[str, Any]:
     }
 
 
-class _LastHiddenState(torch.nn.Module):
-    def __init__(self, bert: torch.nn.Module) -> None:
-        super().__init__()
-        self.bert = bert
-
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        return self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-
-
 def export_onnx(torch_folder: Path, path: Path) -> dict[str, Any]:
     """The torch folder's BertModel as a float32 ONNX graph (input_ids, attention_mask -> last_hidden_state)."""
+    import torch
     from transformers import BertModel
+
+    class _LastHiddenState(torch.nn.Module):
+        def __init__(self, bert: torch.nn.Module) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            return self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
 
     # eager attention: the plain matmul-softmax graph is what ONNX Runtime's optimizer fuses into Attention
     bert = BertModel.from_pretrained(str(torch_folder), attn_implementation="eager").eval()
@@ -161,21 +159,20 @@ def _threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-class OnnxE5Encoder(InputModule):
-    """A sentence-transformers input module: texts -> mean-pooled e5 vectors from the int8 ONNX model."""
+class OnnxE5Engine:
+    """The int8 ONNX e5-small without torch: texts (already "query: "-prefixed) -> mean-pooled vectors."""
 
-    config_keys = ["folder"]  # noqa: RUF012 (sentence-transformers' own convention)
+    prompt = e5_torch.QUERY_PREFIX
 
-    def __init__(self, folder: str, threads: int | None = None) -> None:
-        super().__init__()
+    def __init__(self, folder: str | Path | None = None, threads: int | None = None) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
-        self.folder = str(folder)
-        config = json.loads((Path(folder) / CONFIG_FILE).read_text())
+        folder = Path(folder) if folder else ensure_folder()
+        config = json.loads((folder / CONFIG_FILE).read_text())
         self.dimension = int(config["hidden_size"])
         self.pad_id = int(config["pad_id"])
-        self.tokenizer = Tokenizer.from_file(str(Path(folder) / TOKENIZER_FILE))
+        self.tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
         self.tokenizer.no_padding()
         self.tokenizer.enable_truncation(int(config["max_tokens"]))
         options = onnxruntime.SessionOptions()
@@ -183,43 +180,23 @@ class OnnxE5Encoder(InputModule):
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         self.session = onnxruntime.InferenceSession(
-            str(Path(folder) / MODEL_FILE), options, providers=["CPUExecutionProvider"]
+            str(folder / MODEL_FILE), options, providers=["CPUExecutionProvider"]
         )
 
-    def preprocess(self, inputs: Sequence[Any], prompt: str | None = None, **kwargs: Any) -> dict[str, Any]:
-        texts = [str(t) for t in inputs]
-        if prompt:
-            texts = [prompt + t for t in texts]
-        encodings = self.tokenizer.encode_batch(texts, add_special_tokens=True)
-        width = max((len(e.ids) for e in encodings), default=0)
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=True)
+        width = max(len(e.ids) for e in encodings)
         input_ids = np.full((len(encodings), width), self.pad_id, dtype=np.int64)
         attention_mask = np.zeros((len(encodings), width), dtype=np.int64)
         for row, encoding in enumerate(encodings):
             input_ids[row, : len(encoding.ids)] = encoding.ids
             attention_mask[row, : len(encoding.ids)] = 1
-        return {"input_ids": input_ids, "attention_mask": attention_mask}
-
-    def forward(self, features: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        input_ids, attention_mask = features["input_ids"], features["attention_mask"]
         (tokens,) = self.session.run(None, {"input_ids": input_ids, "attention_mask": attention_mask})
         mask = attention_mask[:, :, None].astype(np.float32)
         pooled = (tokens * mask).sum(axis=1) / np.maximum(mask.sum(axis=1), 1.0)
-        features["sentence_embedding"] = torch.from_numpy(np.ascontiguousarray(pooled, dtype=np.float32))
-        return features
-
-    def get_sentence_embedding_dimension(self) -> int:
-        return self.dimension
-
-    def get_embedding_dimension(self) -> int:
-        return self.dimension
-
-    def save(self, output_path: str, *args: Any, safe_serialization: bool = True, **kwargs: Any) -> None:
-        self.save_config(output_path)
-
-    @classmethod
-    def load(cls, model_name_or_path: str, *args: Any, **kwargs: Any) -> OnnxE5Encoder:
-        config = json.loads((Path(model_name_or_path) / cls.config_file_name).read_text())
-        return cls(**config)
+        return np.ascontiguousarray(pooled, dtype=np.float32)
 
 
 def load_e5_small_onnx(folder: Path | None = None, threads: int | None = None):  # -> SentenceTransformer
@@ -228,9 +205,11 @@ def load_e5_small_onnx(folder: Path | None = None, threads: int | None = None): 
     from sentence_transformers import SentenceTransformer
     from sentence_transformers.base.modules.normalize import Normalize
 
-    encoder = OnnxE5Encoder(str(ensure_folder(folder)), threads=threads)
+    from nlp.embedding.st_module import EngineModule
+
+    engine = OnnxE5Engine(ensure_folder(folder), threads=threads)
     model = SentenceTransformer(
-        modules=[encoder, Normalize()],
+        modules=[EngineModule(MODEL_NAME, engine=engine), Normalize()],
         device="cpu",
         prompts={"query": e5_torch.QUERY_PREFIX, "passage": "passage: "},
     )
