@@ -333,6 +333,11 @@ def print_size(result: dict[str, Any], model: str) -> None:
         ("peak RSS, flow process (MB)", lambda s: f"{s['peak_self_mb']:,.0f}"),
         ("peak RSS, largest child (MB)", lambda s: f"{s['peak_children_mb']:,.0f}"),
         ("suggestions new / total", lambda s: f"{s['suggestions_new']:,} / {s['suggestions_total']:,}"),
+        # the process's peak when each stage ended: the stage where it grows needed the memory
+        *(
+            (f"peak MB after {stage}", lambda s, stage=stage: _peak_cell(s, stage))
+            for stage in ("open", *STAGES)
+        ),
         ("themes (mode)", lambda s: f"{s['themes']} ({s['theming_mode']})"),
     ):
         print(f"| {label} | " + " | ".join(fn(s) for s in columns.values()) + " |")
@@ -346,11 +351,16 @@ def print_size(result: dict[str, Any], model: str) -> None:
     print(
         f"\nincremental add of one tour ({result['added']} suggestions, the 2nd add): theme {seconds.get('theme', 0):.1f} s "
         f"(target < {TARGET_THEME_S:.0f} s), the flow {seconds['total']:.1f} s (target < {TARGET_TOTAL_S:.0f} s), the "
-        f"whole process {inc['process_s']:.1f} s (imports: torch and sentence-transformers alone take ~5 s), "
+        f"whole process {inc['process_s']:.1f} s, "
         f"peak {inc['peak_self_mb']:,.0f} MB; "
         f"peak memory of a full local run {full.get('local', inc)['peak_self_mb']:,.0f} MB "
         f"(target at 100k < {TARGET_PEAK_MB:,} MB)"
     )
+
+
+def _peak_cell(summary: dict[str, Any], stage: str) -> str:
+    peak = summary.get("stage_peak_mb", {}).get(stage)
+    return "" if peak is None else f"{peak:,.0f}"
 
 
 def print_plan(results: list[dict[str, Any]]) -> None:

@@ -89,12 +89,13 @@ def exact_cosine_neighbours(
 
     Handing UMAP an exact graph skips its approximate search (pynndescent), whose just-in-time
     compilation alone costs about 30 s per process; for tens of thousands of short texts the
-    exact search takes a few seconds and is deterministic. A block holds at most ~16 million
-    similarities (2,048 rows up to ~8,000 suggestions, fewer beyond): at 100,000 a block of 2,048
-    rows was 0.8 GB of similarities plus 1.6 GB of partition indices.
+    exact search takes a few seconds and is deterministic. A block holds at most ~8 million
+    similarities (2,048 rows up to ~4,000 suggestions, fewer beyond): at 100,000 a block of 2,048
+    rows was 0.8 GB of similarities plus 1.6 GB of partition indices; 128 rows are ~50 MB plus
+    ~100 MB, and the matrix products stay as fast per row.
     """
     n = len(vectors)
-    block = block or max(256, min(2048, 16_000_000 // max(n, 1)))
+    block = block or max(128, min(2048, 8_000_000 // max(n, 1)))
     indices = np.empty((n, k), dtype=np.int32)
     distances = np.empty((n, k), dtype=np.float32)
     for start in range(0, n, block):

@@ -80,6 +80,15 @@ def test_migrations_on_a_fresh_file(tmp_path: Path) -> None:
         assert all(n == 0 for n in _counts(con).values())
 
 
+def test_the_writer_bounds_duckdb_memory_and_readers_do_not(tmp_path: Path) -> None:
+    # a run's write transaction grew DuckDB's buffer pool (80% of RAM by default) by ~700 MB at 100k
+    db = tmp_path / "warehouse.duckdb"
+    with open_for_writing(db) as con:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "488.2 MiB"  # 512 MB
+    with open_for_reading(db) as con:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] != "488.2 MiB"
+
+
 def test_a_version_1_warehouse_is_upgraded_in_place(tmp_path: Path) -> None:
     db = tmp_path / "v1.duckdb"
     version, name, sql = migrations()[0]
