@@ -183,10 +183,10 @@ def test_incremental_run_keeps_old_themes_and_places_new_suggestions(topic_corpu
 def test_incremental_run_opens_a_new_theme_for_a_new_topic(topic_corpus) -> None:
     ids, vectors, topics = (topic_corpus[k] for k in ("ids", "vectors", "topics"))
     old = [i for i, t in enumerate(topics) if t != "산업재해 예방"]
-    previous_labels, _ = assign_incrementally(
-        [ids[i] for i in old], vectors[old], {}, ClusteringSettings(), next_id=0
-    )  # clusters the three remaining topics from scratch
-    previous = dict(zip([ids[i] for i in old], previous_labels.tolist(), strict=True))
+    # The three other topics stored as three themes (ids 0-2). Not clustered here: whether UMAP and HDBSCAN
+    # split 36 short sentences into 2 or 3 themes turns on float rounding of the vectors.
+    theme_of_topic = {topic: n for n, topic in enumerate(dict.fromkeys(topics[i] for i in old))}
+    previous = {ids[i]: theme_of_topic[topics[i]] for i in old}
     labels, links = assign_incrementally(ids, vectors, previous, ClusteringSettings(), next_id=40)
     new_themes = {link.theme_id for link in links if link.relation == "new"}
     assert new_themes and min(new_themes) >= 40  # ids above every id handed out before
@@ -222,7 +222,7 @@ def test_staff_names_win_and_labels_stay_unique(topic_corpus) -> None:
     labels = [t.label for t in again.themes]
     assert len(labels) == len(set(labels))
     for theme in again.themes:
-        if theme.label_source == "phrase":
+        if theme.label_source == "phrase" and not theme.is_unassigned:
             assert " · " not in theme.label and any(theme.label in t for t in texts)
 
 
