@@ -12,6 +12,7 @@ areas and the DuckDB writes stay in the flow process.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -30,7 +31,7 @@ from flows.execution import Executor, chain, open_executor
 from nlp.areas import AreaScore, Population, assign_for_run, load_areas
 from nlp.clustering import NOISE
 from nlp.curation import Curation
-from nlp.embedding import embed_texts
+from nlp.embedding import embed_texts, release_models
 from nlp.extending import Members, Pending, can_extend, extend_theme_set, touched_themes
 from nlp.extraction import Extraction, extract_tours_and_suggestions, merge_extractions
 from nlp.hashing import short_hash
@@ -38,7 +39,8 @@ from nlp.identity import ThemeLink, place_pending
 from nlp.ingest import FileRead, IngestResult, ingest_folder, read_files, sort_reads
 from nlp.readers import discover_documents
 from nlp.records import ParsedDocument, Suggestion
-from nlp.tagging import analyse_texts
+from nlp.sentences import shared_kiwi
+from nlp.tagging import analyse_texts, analyse_texts_apart
 from nlp.theming import PreviousThemes, ThemeSet, build_theme_set, settings_fingerprint, theming_fingerprint
 from settings import Settings, load_settings
 from warehouse import queries, store
@@ -196,8 +198,10 @@ def split(ingested: IngestResult) -> tuple[list, dict[str, str], list[Suggestion
 
 
 @task(name="analyse", cache_policy=NO_CACHE)
-def analyse(texts: list[str], tagger: str) -> list[list[str]]:
-    nouns = analyse_texts(texts, tagger)
+def analyse(texts: list[str], tagger: str, apart: bool = False) -> list[list[str]]:
+    """Nouns of `texts`; `apart`: a konlpy tagger's JVM in a child process of its own (see
+    `analyse_texts_apart`), as the local runner does; Dask workers are such processes already."""
+    nouns = (analyse_texts_apart if apart else analyse_texts)(texts, tagger)
     get_run_logger().info("형태소 분석 %d건 (%s)", len(texts), tagger)
     return nouns
 
@@ -341,6 +345,7 @@ def store_run(db_path: Path, run_id: int, output: store.RunOutput) -> None:
 
 
 _NO_VECTORS = np.zeros((0, 1), np.float32)
+RELEASE_MODELS_FROM = 10_000  # new suggestions in a run from which the models are let go before the store
 
 
 def _vectors(
@@ -475,10 +480,15 @@ def _rebuild(
         return
     stored = read_suggestions(db_path, quote(list(previous.suggestion_id)))
     texts = list(stored.text) + [s.text for s in new_suggestions]
+    # Theming works in suggestion-id order (UMAP's result depends on the order): gathered in that order
+    # here, the vectors are stacked once instead of stacked and then copied in order (200 MB at 100,000).
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    ids, hashes, texts = ([values[i] for i in order] for values in (ids, hashes, texts))
     with watch.stage("embedding"):
         matrix = _vectors(db_path, hashes, texts, settings, output, executor)
     if themes_change:
         nouns = [list(n) for n in stored.nouns] + analysed()  # on Dask, analysed alongside the embedding
+        nouns = [nouns[i] for i in order]
         incremental = not recluster and state.settings_fingerprint == output.settings_fingerprint
         with watch.stage("theme"):
             theme_set = theme(
@@ -602,16 +612,21 @@ def _run(
             data_dir, settings, state, executor
         )
     with watch.stage("analysis"):
-        # On Dask the tagging runs while the vectors are fetched and embedded. Not in a thread locally:
-        # a JVM started off the main thread keeps the process from exiting, and starting it holds the GIL.
-        gather_nouns = executor.map(
-            analyse,
-            "texts",
-            [s.text for s in new_suggestions],
-            settings.execution.texts_per_task,
-            join=chain,
-            tagger=settings.analysis.tagger,
-        )
+        # The tagging runs while the vectors are fetched and embedded: on Dask as mapped tasks; locally as
+        # one task in a thread, whose konlpy JVM runs in a child process (started on that process's main
+        # thread, and its memory returned when the tagging ends).
+        texts = [s.text for s in new_suggestions]
+        if executor.local:
+            gather_nouns = analyse.submit(quote(texts), settings.analysis.tagger, apart=True).result
+        else:
+            gather_nouns = executor.map(
+                analyse,
+                "texts",
+                texts,
+                settings.execution.texts_per_task,
+                join=chain,
+                tagger=settings.analysis.tagger,
+            )
     new_nouns: list[list[str]] | None = None
 
     def analysed() -> list[list[str]]:
@@ -675,6 +690,12 @@ def _run(
             watch,
         )
     output.nouns = {s.suggestion_id: n for s, n in zip(new_suggestions, analysed(), strict=True)}
+    if len(new_suggestions) >= RELEASE_MODELS_FROM:
+        # The store needs no model: at 100,000 new suggestions Kiwi and the embedder held ~500 MB under the
+        # store's DuckDB buffers, the run's peak. A small run keeps them for the next (tests, the explorer).
+        release_models()
+        shared_kiwi.cache_clear()
+        gc.collect()
     with watch.stage("store"):
         store_run(db_path, state.run_id, quote(output))
     return PipelineSummary(

@@ -91,8 +91,8 @@ def exact_cosine_neighbours(
     compilation alone costs about 30 s per process; for tens of thousands of short texts the
     exact search takes a few seconds and is deterministic. A block holds at most ~8 million
     similarities (2,048 rows up to ~4,000 suggestions, fewer beyond): at 100,000 a block of 2,048
-    rows was 0.8 GB of similarities plus 1.6 GB of partition indices; 128 rows are ~50 MB plus
-    ~100 MB, and the matrix products stay as fast per row.
+    rows was 0.8 GB of similarities plus 1.6 GB of partition indices; 128 rows are ~50 MB, partitioned
+    32 rows at a time (~25 MB of indices), and the matrix products stay as fast per row.
     """
     n = len(vectors)
     block = block or max(128, min(2048, 8_000_000 // max(n, 1)))
@@ -101,11 +101,15 @@ def exact_cosine_neighbours(
     for start in range(0, n, block):
         similarity = vectors[start : start + block] @ vectors.T
         np.negative(similarity, out=similarity)  # partition the negated values in place (no copy)
-        nearest = np.argpartition(similarity, k - 1, axis=1)[:, :k]
-        nearest_similarity = -np.take_along_axis(similarity, nearest, axis=1)
-        order = np.argsort(-nearest_similarity, axis=1, kind="stable")
-        indices[start : start + block] = np.take_along_axis(nearest, order, axis=1)
-        distances[start : start + block] = 1.0 - np.take_along_axis(nearest_similarity, order, axis=1)
+        # argpartition returns an int64 index for every similarity: 32 rows at a time, not the block's
+        for row in range(0, len(similarity), 32):
+            rows = similarity[row : row + 32]
+            nearest = np.argpartition(rows, k - 1, axis=1)[:, :k]
+            nearest_similarity = -np.take_along_axis(rows, nearest, axis=1)
+            order = np.argsort(-nearest_similarity, axis=1, kind="stable")
+            at = slice(start + row, start + row + len(rows))
+            indices[at] = np.take_along_axis(nearest, order, axis=1)
+            distances[at] = 1.0 - np.take_along_axis(nearest_similarity, order, axis=1)
     return indices, np.maximum(distances, 0.0)
 
 
@@ -123,6 +127,9 @@ def density_clusters(
         metric="euclidean",
         cluster_selection_method="eom",
         allow_single_cluster=allow_single_cluster,
+        # HDBSCAN's default (4 jobs) computes core distances in joblib worker processes, which stay
+        # alive after it: at 100,000 points 7.0 s in this process against 9.8 s and ~880 MB of workers
+        core_dist_n_jobs=1,
     )
     return clusterer.fit_predict(points).astype(int)
 

@@ -66,10 +66,11 @@ def build_theme_set(
     `embed` embeds candidate theme names with the suggestions' model (`nlp.theme_names`)."""
     # UMAP's result depends on the order of its input: cluster in suggestion-id order.
     order = sorted(range(len(suggestion_ids)), key=suggestion_ids.__getitem__)
-    suggestion_ids = [suggestion_ids[i] for i in order]
-    vectors = vectors[order]
-    nouns = [nouns[i] for i in order]
-    texts = [texts[i] for i in order]
+    if order != list(range(len(order))):  # already in order (as the pipeline passes them): no copy
+        suggestion_ids = [suggestion_ids[i] for i in order]
+        vectors = vectors[order]
+        nouns = [nouns[i] for i in order]
+        texts = [texts[i] for i in order]
     if previous is None:
         labels = cluster_suggestions(vectors, settings)
         mode = "full"

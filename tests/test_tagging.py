@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from nlp.tagging import analyse_texts, keep_noun, load_tagger, stopwords
@@ -61,3 +63,24 @@ def test_analyse_texts_uses_the_named_tagger() -> None:
 def test_unknown_tagger_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="unknown tagger"):
         load_tagger("mecab-ko-imaginary")
+
+
+def test_a_konlpy_tagger_runs_apart_and_leaves_no_jvm_behind() -> None:
+    """The pipeline's local runner tags with Komoran in a child process: same nouns as in this process,
+    and the caller never starts a JVM (checked in a fresh interpreter: this one may have one already)."""
+    import subprocess
+    import sys
+
+    texts = [SENTENCE, "스마트공장 시스템의 지속적인 운영을 지원해 주십시오", ""]
+    script = (
+        "import json, sys, jpype\n"
+        "from nlp.tagging import analyse_texts_apart\n"
+        f"nouns = analyse_texts_apart({texts!r}, 'komoran')\n"
+        "print(json.dumps([nouns, jpype.isJVMStarted()]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    nouns, jvm_here = json.loads(done.stdout.strip().splitlines()[-1])
+    assert not jvm_here
+    assert nouns == analyse_texts(texts, "komoran")
+    assert "스마트공장" in nouns[1] or "공장" in nouns[1]

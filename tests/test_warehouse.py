@@ -84,9 +84,9 @@ def test_the_writer_bounds_duckdb_memory_and_readers_do_not(tmp_path: Path) -> N
     # a run's write transaction grew DuckDB's buffer pool (80% of RAM by default) by ~700 MB at 100k
     db = tmp_path / "warehouse.duckdb"
     with open_for_writing(db) as con:
-        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "488.2 MiB"  # 512 MB
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "244.1 MiB"  # 256 MB
     with open_for_reading(db) as con:
-        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] != "488.2 MiB"
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] != "244.1 MiB"
 
 
 def test_a_version_1_warehouse_is_upgraded_in_place(tmp_path: Path) -> None:

@@ -79,6 +79,12 @@ def load_embedder(name: str):  # -> SentenceTransformer (imported lazily: torch 
         ) from exc
 
 
+def release_models() -> None:
+    """Drop every loaded model (the next call loads it again), for a process that is done embedding."""
+    load_engine.cache_clear()
+    load_embedder.cache_clear()
+
+
 def embed_texts(
     texts: list[str], model_name: str, batch_size: int = 64, progress: bool = False
 ) -> np.ndarray:

@@ -56,3 +56,36 @@ def analyse_texts(texts: list[str], tagger_name: str) -> list[list[str]]:
         return []
     tagger = load_tagger(tagger_name)
     return [tagger.nouns(text) for text in texts]
+
+
+def analyse_texts_apart(texts: list[str], tagger_name: str) -> list[list[str]]:
+    """`analyse_texts` with a konlpy tagger run in a child process of its own, which ends with the batch.
+
+    A JVM cannot be unloaded once started: Komoran's held ~600 MB until the end of every run that
+    tagged 100,000 texts, under the theming and the store (the run's peak). A JVM started in a thread
+    other than the main one kept the process from exiting; in its own process the JVM starts on that
+    process's main thread, so the caller may wait for this in a thread while it embeds the same texts
+    on the other core (`nlp.tagging.apart`). kiwi (C++, no JVM) runs in this process."""
+    if not texts or tagger_name.lower() not in KONLPY_TAGGERS:
+        return analyse_texts(texts, tagger_name)
+    import json
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="fieldvoice-tagging-") as folder:
+        nouns_file = Path(folder) / "nouns.json"
+        done = subprocess.run(
+            [sys.executable, "-m", "nlp.tagging.apart", tagger_name, str(nouns_file)],
+            input=json.dumps(texts, ensure_ascii=False),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+        )
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"형태소 분석 프로세스가 실패했습니다 ({tagger_name}, 종료 코드 {done.returncode}): "
+                f"{done.stderr.strip()[-1500:]}"
+            )
+        return json.loads(nouns_file.read_text(encoding="utf-8"))
