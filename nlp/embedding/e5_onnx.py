@@ -18,10 +18,11 @@ machine) it embeds petition titles ~1.3-1.9x as fast as `e5-small` (torch, bfloa
 size, at KorSTS dev Spearman 0.8025 against 0.8069, its vectors at cosine >= ~0.99 per text to the torch
 ones (per-tensor weight scales: KorSTS 0.811 but single texts down to 0.979). A switch was to pay for
 itself at 2.5x. Under heavy CPU contention the ratio grew to ~3x (torch slows down more), which a quiet
-run did not confirm. Since then `embed_texts` runs a batch per core at once, each single-threaded: on a
-2-core AMD EPYC without bfloat16 (1,500 petition titles, median of 3 in one process) torch e5-small made
-27 texts/s, one 2-threaded int8 session 56 (2.1x), two single-threaded streams 76 (2.8x, the same
-vectors). Not yet measured on the bfloat16 machine above, where torch is faster.
+run did not confirm. Since then `embed_texts` runs a batch per core at once, each single-threaded (the
+same vectors as one 2-threaded session). `python -m bench.embedding_speed --texts 1000` on a 2-core AMD
+EPYC: torch e5-small 61 texts/s, int8 in two streams 108 (1.78x), KorSTS 0.7973 against 0.8071. A scratch
+run there gave two streams 76 against one 2-threaded session 56, but with both sessions loaded in one
+process (ONNX Runtime's idle threads spin), so the gain of the streams is not yet measured cleanly.
 """
 
 from __future__ import annotations
@@ -171,9 +172,9 @@ class OnnxE5Engine:
         self, folder: str | Path | None = None, threads: int | None = None, streams: int | None = None
     ) -> None:
         """`streams` batches run at once (default: one per core), each on `threads` intra-op threads
-        (default: 1 with several streams, else one per core). On 2 cores two single-threaded streams
-        embedded 76 texts/s against 56 with one 2-threaded session, with the same vectors (max diff 0.0),
-        because one batch's small matrix products keep two threads waiting on each other."""
+        (default: 1 with several streams, else one per core); the vectors are the same either way (max
+        diff 0.0). Short texts make small matrix products, where two threads of one batch wait on each
+        other more than two batches do (see the module's docstring for what is measured)."""
         import onnxruntime
         from tokenizers import Tokenizer
 
