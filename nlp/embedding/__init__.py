@@ -22,6 +22,8 @@ The e5 models embed every text with e5's "query: " prefix.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from functools import cache
 from typing import Protocol
 
@@ -123,22 +125,13 @@ def _encode_by_length(engine: Engine, texts: list[str], batch_size: int, progres
         vectors[rows] = batch / np.maximum(norms, 1e-12)
 
     starts = range(0, len(texts), batch_size)
-    streams = min(getattr(engine, "streams", 1), len(starts))
-    if streams > 1:
-        from concurrent.futures import ThreadPoolExecutor
+    streams = min(engine.streams, len(starts))
+    with ThreadPoolExecutor(streams) if streams > 1 else nullcontext() as pool:
+        done = (pool.map if pool else map)(encode_batch, starts)
+        if progress:
+            from tqdm.auto import tqdm
 
-        with ThreadPoolExecutor(streams) as pool:
-            done = pool.map(encode_batch, starts)
-            if progress:
-                from tqdm.auto import tqdm
-
-                done = tqdm(done, total=len(starts), desc="Batches")
-            list(done)
-        return vectors
-    if progress:
-        from tqdm.auto import tqdm
-
-        starts = tqdm(starts, desc="Batches")
-    for start in starts:
-        encode_batch(start)
+            done = tqdm(done, total=len(starts), desc="Batches")
+        for _ in done:
+            pass
     return vectors
