@@ -84,3 +84,26 @@ def test_a_konlpy_tagger_runs_apart_and_leaves_no_jvm_behind() -> None:
     assert not jvm_here
     assert nouns == analyse_texts(texts, "komoran")
     assert "스마트공장" in nouns[1] or "공장" in nouns[1]
+
+
+def test_a_process_that_started_komoran_off_its_main_thread_still_exits() -> None:
+    """The explorer starts Komoran in a warm-up thread, and Streamlit runs pages in threads of their own.
+    JPype's exit waited for the thread that had started the JVM, long gone, so the process never ended:
+    CI's test run hung after its last test until the job's limit."""
+    import subprocess
+    import sys
+
+    script = (
+        "import threading\n"
+        "from nlp.tagging import load_tagger\n"
+        "found = []\n"
+        "worker = threading.Thread(target=lambda: found.append(load_tagger('komoran').nouns('스마트공장 유지보수 비용')))\n"
+        "worker.start(); worker.join()\n"
+        "print(found)\n"
+    )
+    try:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the process did not exit within 120 s after its last line")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "비용" in done.stdout

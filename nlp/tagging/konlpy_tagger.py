@@ -31,7 +31,14 @@ _MAX_HEAP_MB = {"komoran": 512}
 class KonlpyTagger:
     def __init__(self, name: str) -> None:
         ensure_java_home()
+        import jpype.config
         from konlpy import tag
+
+        # At exit JPype's DestroyJavaVM waits for the thread that started the JVM. Started off the main
+        # thread (the explorer's warm-up and script threads, a test's AppTest), that thread is gone and
+        # never detached, so the process hung at exit (CI ran past its limit after the last test). The
+        # taggers hold nothing to flush, so the process exits without destroying the JVM.
+        jpype.config.destroy_jvm = False
 
         classes = {"okt": tag.Okt, "komoran": tag.Komoran, "hannanum": tag.Hannanum, "kkma": tag.Kkma}
         self.name = name
