@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 
 from nlp.tagging import keep_noun
 
@@ -31,19 +32,21 @@ _MAX_HEAP_MB = {"komoran": 512}
 class KonlpyTagger:
     def __init__(self, name: str) -> None:
         ensure_java_home()
-        import jpype.config
         from konlpy import tag
-
-        # At exit JPype's DestroyJavaVM waits for the thread that started the JVM. Started off the main
-        # thread (the explorer's warm-up and script threads, a test's AppTest), that thread is gone and
-        # never detached, so the process hung at exit (CI ran past its limit after the last test). The
-        # taggers hold nothing to flush, so the process exits without destroying the JVM.
-        jpype.config.destroy_jvm = False
 
         classes = {"okt": tag.Okt, "komoran": tag.Komoran, "hannanum": tag.Hannanum, "kkma": tag.Kkma}
         self.name = name
         self._tagger = classes[name](max_heap_size=_MAX_HEAP_MB.get(name, 1024))
         self._tags = _NOUN_TAGS[name]
+        if threading.current_thread() is not threading.main_thread():
+            # The thread that starts the JVM is attached to it as a user thread, and at exit JPype's
+            # DestroyJavaVM waits for every user thread to detach. Started off the main thread (the
+            # explorer's warm-up and page threads, a test's AppTest), that thread ended still attached
+            # and the process never exited: CI's test run hung after its last test. Detached here, it
+            # attaches again as a daemon on its next call, as JPype attaches every other thread.
+            import jpype
+
+            jpype.java.lang.Thread.detach()
 
     def nouns(self, text: str) -> list[str]:
         # Characters outside the Basic Multilingual Plane (emoji) break the JVM string bridge.
