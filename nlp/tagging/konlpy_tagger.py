@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 from nlp.tagging import keep_noun
 
@@ -29,10 +30,34 @@ def ensure_java_home() -> None:
 _MAX_HEAP_MB = {"komoran": 512}
 
 
+def start_jvm(max_heap_mb: int) -> None:
+    """Start the JVM as konlpy would (its jars, UTF-8, strings converted), with the parallel collector:
+    Komoran loads its dictionaries in 2.3-2.8 s of wall time and 5.1 s of CPU against 3.6-4.3 s and 7.7 s
+    with the default G1 (3 runs each, 2 cores), and tags 50,000 petitions with less CPU (30-37 s against
+    42-45 s) for ~25 MB more memory. konlpy's own start takes no such option. Without konlpy's `-ea`:
+    Komoran's nouns of 10,000 petitions are the same without its assertions."""
+    import jpype
+    from konlpy import utils
+
+    if jpype.isJVMStarted():
+        return
+    jars = Path(utils.installpath) / "java"
+    jpype.startJVM(
+        jpype.getDefaultJVMPath(),
+        "-Dfile.encoding=UTF8",
+        f"-Xmx{max_heap_mb}m",
+        "-XX:+UseParallelGC",
+        classpath=[str(jars), str(jars / "bin"), str(jars / "*")],
+        convertStrings=True,
+    )
+
+
 class KonlpyTagger:
     def __init__(self, name: str) -> None:
         ensure_java_home()
         from konlpy import tag
+
+        start_jvm(_MAX_HEAP_MB.get(name, 1024))
 
         classes = {"okt": tag.Okt, "komoran": tag.Komoran, "hannanum": tag.Hannanum, "kkma": tag.Kkma}
         self.name = name
