@@ -137,8 +137,10 @@ def child_pipeline(runner: str, workers: int, data_dir: Path, db_path: Path, out
     `fieldvoice pipeline` runs it; its summary and peak memory as JSON in `out`."""
     os.environ["FIELDVOICE_EXECUTION_RUNNER"] = runner
     os.environ["FIELDVOICE_EXECUTION_WORKERS"] = str(workers)
-    from fieldvoice.cli import pipeline_on_shared_server
+    from fieldvoice.cli import pipeline_on_shared_server, start_tagging_early
+    from settings import load_settings
 
+    start_tagging_early(data_dir, db_path, load_settings())  # as `fieldvoice pipeline` does
     pipeline = pipeline_on_shared_server()
     start = time.perf_counter()
     summary = pipeline(data_dir=data_dir, db_path=db_path)
