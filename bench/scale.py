@@ -385,8 +385,9 @@ def print_plan(results: list[dict[str, Any]]) -> None:
         f"""
 - Linear, and parallel over Dask workers: reading+splitting, analysis and embedding are per document or
   per text. Scaled linearly, 10M would take {linear["read+split"] / 3600:.1f} h to read and split and
-  {linear["analysis"] / 3600:.1f} h to analyse on one process of this machine, and {embed_per_text * 1e7 / 3.6e6:.1f} h
-  to embed 10M unique texts; divided by the workers (processes of ~1-2 cores each). Embeddings are keyed
+  {embed_per_text * 1e7 / 3.6e6:.1f} h to embed 10M unique texts on one process of this machine, while the tagger
+  analyses them in a child process of its own beside it (the run waited {seconds.get("analysis", 0.0):.1f} s for it
+  after embedding, {linear["analysis"] / 3600:.1f} h at 10M); divided by the workers (processes of ~1-2 cores each). Embeddings are keyed
   by text hash, so only new unique texts cost anything after the first run.
 - Single-node today: the DuckDB writer (one writing process, one transaction per run; store was
   {seconds.get("store", 0.0):.1f} s here, {linear["store"] / 60:.0f} min at 10M if it stays linear; vectors and areas go in as
