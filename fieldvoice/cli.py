@@ -136,32 +136,43 @@ def main(argv: list[str] | None = None) -> int:
     return _errors(db_path)
 
 
+SMALL_RUN_FILES = 20  # fewer new files than this: a tour or a few, tagged in a fraction of a second
+
+
 def start_tagging_early(data_dir: Path, db_path: Path, settings: Settings) -> None:
     """On the local runner, when the data folder looks new to the warehouse, start the konlpy tagger's
     child process now: its JVM loads (4-5 s) while Prefect imports and the run reads its files, instead
-    of after them. Unused, it ends with this process."""
-    if settings.execution.runner == "local" and _may_hold_new_files(data_dir, db_path):
+    of after them. For a few new files the child runs at a lower priority: the command's own imports and
+    reads come first (adding a 20-suggestion form at 100k, 5 runs each, taking turns: median 10.7 s
+    against 11.7 s for the command), while a large run keeps its full share for tagging beside the
+    embedding. Unused, it ends with this process."""
+    if settings.execution.runner != "local":
+        return
+    new_files = count_new_files(data_dir, db_path, SMALL_RUN_FILES)
+    if new_files:
         from nlp.tagging import start_tagger_apart
 
-        start_tagger_apart(settings.analysis.tagger)
+        start_tagger_apart(settings.analysis.tagger, nice=10 if new_files < SMALL_RUN_FILES else 0)
 
 
-def _may_hold_new_files(data_dir: Path, db_path: Path) -> bool:
-    """Whether a file in the data folder was modified after the warehouse last was (every run writes
-    it): then the run will probably have texts to tag. A guess, for starting the tagger early: a file
-    copied with its old time is found new by the run all the same, only without the head start."""
+def count_new_files(data_dir: Path, db_path: Path, up_to: int) -> int:
+    """How many files in the data folder were modified after the warehouse last was (every run writes
+    it), counting up to `up_to`: a guess at what the run will have to tag. A file copied with its old
+    time is found new by the run all the same, only without the tagger's head start."""
     try:
         since = max(path.stat().st_mtime for path in (db_path, Path(f"{db_path}.wal")) if path.exists())
     except ValueError:
-        return True  # no warehouse yet
+        since = float("-inf")  # no warehouse yet: every file is new
+    found = 0
     for folder, _, names in os.walk(data_dir):
         for name in names:
             try:
-                if os.stat(os.path.join(folder, name)).st_mtime > since:
-                    return True
+                found += os.stat(os.path.join(folder, name)).st_mtime > since
             except OSError:
                 continue
-    return False
+            if found >= up_to:
+                return found
+    return found
 
 
 def _take_pipeline_lock(db_path: Path) -> int | None:

@@ -391,16 +391,19 @@ def test_pipeline_on_a_missing_folder_fails_before_touching_the_warehouse(flow_r
 
 
 def test_a_run_guesses_new_files_from_their_modification_time(tmp_path: Path) -> None:
-    from fieldvoice.cli import _may_hold_new_files
+    from fieldvoice.cli import count_new_files
 
     data, db = tmp_path / "raw", tmp_path / "fieldvoice.duckdb"
     (data / "2024").mkdir(parents=True)
-    form = data / "2024" / "간담회.txt"
-    form.write_text("건의", encoding="utf-8")
-    assert _may_hold_new_files(data, db)  # no warehouse yet
+    forms = [data / "2024" / f"간담회{n}.txt" for n in range(3)]
+    for form in forms:
+        form.write_text("건의", encoding="utf-8")
+    assert count_new_files(data, db, 10) == 3  # no warehouse yet
+    assert count_new_files(data, db, 2) == 2  # counted up to the limit only
     db.write_bytes(b"")
-    os.utime(form, (1_000_000, 1_000_000))
-    assert not _may_hold_new_files(data, db)  # every file older than the warehouse
-    os.utime(form, None)
-    os.utime(db, (1_000_000, 1_000_000))
-    assert _may_hold_new_files(data, db)
+    for form in forms:
+        os.utime(form, (1_000_000, 1_000_000))
+    assert count_new_files(data, db, 10) == 0  # every file older than the warehouse
+    os.utime(forms[1], None)
+    os.utime(db, (2_000_000, 2_000_000))
+    assert count_new_files(data, db, 10) == 1

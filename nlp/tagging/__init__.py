@@ -61,9 +61,10 @@ def analyse_texts(texts: list[str], tagger_name: str) -> list[list[str]]:
 class TaggerProcess:
     """A konlpy tagger in a child process of its own (`python -m nlp.tagging.apart`), started before its
     texts are known: the child starts its JVM and loads the tagger (4-5 s for Komoran on 2 cores) while
-    the parent does other work, then reads the texts on stdin, writes their nouns and exits."""
+    the parent does other work, then reads the texts on stdin, writes their nouns and exits. `nice`: the
+    child's lower priority (a niceness added to the parent's), for a load that should only use idle CPU."""
 
-    def __init__(self, tagger_name: str) -> None:
+    def __init__(self, tagger_name: str, nice: int = 0) -> None:
         import subprocess
         import sys
         import tempfile
@@ -73,7 +74,7 @@ class TaggerProcess:
         self._folder = tempfile.TemporaryDirectory(prefix="fieldvoice-tagging-")
         self._nouns_file = Path(self._folder.name) / "nouns.json"
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "nlp.tagging.apart", tagger_name, str(self._nouns_file)],
+            [sys.executable, "-m", "nlp.tagging.apart", tagger_name, str(self._nouns_file), str(nice)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -105,11 +106,12 @@ class TaggerProcess:
 _started: dict[str, TaggerProcess] = {}  # started ahead by `start_tagger_apart`, taken by the next batch
 
 
-def start_tagger_apart(tagger_name: str) -> None:
+def start_tagger_apart(tagger_name: str, nice: int = 0) -> None:
     """Start the tagger's child process now, for the next `analyse_texts_apart` of this tagger: a run
     that will probably tag (its data folder has files newer than the warehouse) starts it as the run
     starts, so the JVM loads beside Prefect's imports instead of on the run's critical path. kiwi runs
-    in-process: nothing to start. A child left unused ends when this process does."""
+    in-process: nothing to start. A child left unused ends when this process does. `nice`: see
+    `TaggerProcess`."""
     name = tagger_name.lower()
     if name not in KONLPY_TAGGERS or name in _started:
         return
@@ -117,7 +119,7 @@ def start_tagger_apart(tagger_name: str) -> None:
         import atexit
 
         atexit.register(_cancel_started)
-    _started[name] = TaggerProcess(name)
+    _started[name] = TaggerProcess(name, nice)
 
 
 def _cancel_started() -> None:
