@@ -6,6 +6,7 @@ both, and under CI a missing browser fails the test instead of skipping it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -144,6 +145,7 @@ def test_leadership_reads_the_briefing_on_desktop_and_phone(
     served_app: str, browser, flow_run: dict[str, object]
 ) -> None:
     """The leadership journey: sign in, open 브리핑 (four exports offered), then the same on a phone."""
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
@@ -157,9 +159,17 @@ def test_leadership_reads_the_briefing_on_desktop_and_phone(
     browser.find_element(By.XPATH, "//button[contains(., '로그인')]").click()
     wait.until(ec.presence_of_element_located((By.XPATH, "//a[contains(., '브리핑')]"))).click()
     wait.until(ec.presence_of_element_located((By.XPATH, "//*[contains(text(), '한눈에 보기')]")))
-    buttons = [
-        b.text for b in browser.find_elements(By.CSS_SELECTOR, "[data-testid='stDownloadButton'] button")
-    ]
+
+    def download_buttons(driver) -> list[str]:
+        return [
+            b.text for b in driver.find_elements(By.CSS_SELECTOR, "[data-testid='stDownloadButton'] button")
+        ]
+
+    # the exports render after the summary (the page builds the DOCX and HWPX files): waited for, not
+    # read at once (CI read none once, under load)
+    with contextlib.suppress(TimeoutException):  # the assertion below says what was there
+        wait.until(lambda driver: sum("내려받기" in b for b in download_buttons(driver)) >= 4)
+    buttons = download_buttons(browser)
     assert sum("내려받기" in b for b in buttons) >= 4, buttons
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "browser-briefing-desktop.png"))
