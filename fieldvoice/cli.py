@@ -98,15 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings(args.config)
     db_path = (args.db or settings.db_path).resolve()
     if args.command == "pipeline":
-        start_tagging_early(args.data or settings.data_dir, db_path, settings)
-        return _pipeline(
-            args.data or settings.data_dir,
-            db_path,
-            args.config,
-            settings.state_dir,
-            args.recluster,
-            settings.prefect,
-        )
+        return _pipeline(args.data or settings.data_dir, db_path, args.config, args.recluster, settings)
     if args.command == "serve":
         from fieldvoice.serve_command import serve as serve_pipeline
 
@@ -223,9 +215,8 @@ def _pipeline(
     data_dir: Path,
     db_path: Path,
     config: Path | None,
-    state_dir: Path,
     recluster: bool,
-    prefect: PrefectSettings,
+    settings: Settings,
 ) -> int:
     from warehouse.connection import WarehouseNotWritable, is_disk_full
 
@@ -237,8 +228,9 @@ def _pipeline(
     if held is None:  # one run at a time per warehouse, said at once
         print(f"fieldvoice: {busy_message(db_path)}", file=sys.stderr)
         return 3
+    start_tagging_early(data_dir, db_path, settings)  # once the run is ours: a busy warehouse starts no JVM
     try:
-        server = use_prefect_server(state_dir, prefect)
+        server = use_prefect_server(settings.state_dir, settings.prefect)
         from flows.pipeline import pipeline  # imported while the server starts, when it has to
 
         if server is not None:

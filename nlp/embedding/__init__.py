@@ -51,6 +51,7 @@ class EmbeddingModelError(RuntimeError):
     """The configured model cannot be loaded; the message says what to do."""
 
 
+ENGINE_MODELS = (*BUNDLED_MODELS, E5_ONNX_MODEL)  # what `load_engine` runs without torch
 _engine_lock = threading.Lock()  # one load per model, whichever thread asks first (see `prepare_engine`)
 
 
@@ -75,7 +76,7 @@ def prepare_engine(name: str) -> threading.Thread | None:
     about as long as the reads that come before the embedding of a tour added to 100,000 suggestions,
     and those (DuckDB) leave the interpreter free. `load_engine` waits for a load under way. Models run by
     torch are not prepared: importing torch in a thread beside other imports gains nothing."""
-    if name not in BUNDLED_MODELS and name != E5_ONNX_MODEL:
+    if name not in ENGINE_MODELS:
         return None
     thread = threading.Thread(target=load_engine, args=(name,), name=f"load-{name}", daemon=True)
     thread.start()

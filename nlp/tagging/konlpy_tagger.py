@@ -50,6 +50,13 @@ def start_jvm(max_heap_mb: int) -> None:
         classpath=[str(jars), str(jars / "bin"), str(jars / "*")],
         convertStrings=True,
     )
+    if threading.current_thread() is not threading.main_thread():
+        # The thread that starts the JVM is attached to it as a user thread, and at exit JPype's
+        # DestroyJavaVM waits for every user thread to detach. Started off the main thread (the
+        # explorer's warm-up and page threads, a test's AppTest), that thread ended still attached
+        # and the process never exited: CI's test run hung after its last test. Detached here, it
+        # attaches again as a daemon on its next call, as JPype attaches every other thread.
+        jpype.java.lang.Thread.detach()
 
 
 class KonlpyTagger:
@@ -57,21 +64,11 @@ class KonlpyTagger:
         ensure_java_home()
         from konlpy import tag
 
-        start_jvm(_MAX_HEAP_MB.get(name, 1024))
-
+        start_jvm(_MAX_HEAP_MB.get(name, 1024))  # konlpy's classes find it started and start none
         classes = {"okt": tag.Okt, "komoran": tag.Komoran, "hannanum": tag.Hannanum, "kkma": tag.Kkma}
         self.name = name
-        self._tagger = classes[name](max_heap_size=_MAX_HEAP_MB.get(name, 1024))
+        self._tagger = classes[name]()
         self._tags = _NOUN_TAGS[name]
-        if threading.current_thread() is not threading.main_thread():
-            # The thread that starts the JVM is attached to it as a user thread, and at exit JPype's
-            # DestroyJavaVM waits for every user thread to detach. Started off the main thread (the
-            # explorer's warm-up and page threads, a test's AppTest), that thread ended still attached
-            # and the process never exited: CI's test run hung after its last test. Detached here, it
-            # attaches again as a daemon on its next call, as JPype attaches every other thread.
-            import jpype
-
-            jpype.java.lang.Thread.detach()
 
     def nouns(self, text: str) -> list[str]:
         # Characters outside the Basic Multilingual Plane (emoji) break the JVM string bridge.
