@@ -30,6 +30,9 @@ from settings import PROJECT_ROOT, PrefectSettings
 
 DEBOUNCE_SECONDS = 3.0
 RUNNER_POLL_SECONDS = "3"  # how soon a run asked for (a change, an upload, the Run button) starts
+RETRY_SECONDS = 5.0  # a run asked for after a change that failed (server busy, deployment not yet known)
+RETRY_LIMIT_SECONDS = 300.0  # then the next change or the schedule runs it
+ANNOUNCE_LIMIT_SECONDS = 600.0
 _IGNORED_PREFIXES = (".", "~$", "~")
 _IGNORED_SUFFIXES = (".tmp", ".partial", ".swp", "~")
 
@@ -45,7 +48,7 @@ def serve(
     debounce: float = DEBOUNCE_SECONDS,
 ) -> int:
     from flows.prefect_env import configure_prefect
-    from warehouse.locks import hold_serve_marker, write_serve_marker
+    from warehouse.locks import hold_serve_marker
 
     data_dir, db_path = data_dir.resolve(), db_path.resolve()
     marker = hold_serve_marker(db_path)  # before anything slow: a second `serve` is refused at once
@@ -94,9 +97,13 @@ def serve(
     from flows.served import served_pipeline
 
     name = f"{served_pipeline.name}/{DEPLOYMENT}"
-    write_serve_marker(
-        marker, {"api_url": api_url, "deployment": name, "data_dir": str(data_dir), "db_path": str(db_path)}
-    )
+    # the explorer hands uploads to the deployment only once `serve` below has registered it
+    threading.Thread(
+        target=_announce_when_deployed,
+        args=(api_url, name, marker, {"data_dir": str(data_dir), "db_path": str(db_path)}),
+        name="fieldvoice-announce",
+        daemon=True,
+    ).start()
     data_dir.mkdir(parents=True, exist_ok=True)
     watch = FolderWatch(data_dir, lambda since: _ask_for_run(api_url, name, since), debounce)
     ui_url = api_url.removesuffix("/").removesuffix("/api")
@@ -141,6 +148,41 @@ def _wait(ready: Callable[[], bool], timeout: float) -> bool:
     return True
 
 
+def _deployment_exists(api_url: str, name: str) -> bool:
+    from prefect.client.orchestration import SyncPrefectClient
+    from prefect.exceptions import ObjectNotFound
+
+    with SyncPrefectClient(api_url) as client:
+        try:
+            client.read_deployment_by_name(name)
+        except ObjectNotFound:
+            return False
+    return True
+
+
+def _announce_when_deployed(api_url: str, name: str, marker: int, where: dict[str, str]) -> None:
+    """Write the serve marker once the deployment exists. Written earlier, an upload handed in the
+    seconds `serve` takes to register it (longer on a loaded machine) would ask for a run of a
+    deployment the server does not know yet; until then the explorer runs its own pipeline."""
+    from warehouse.locks import write_serve_marker
+
+    deadline = time.monotonic() + ANNOUNCE_LIMIT_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            if _deployment_exists(api_url, name):
+                write_serve_marker(marker, {"api_url": api_url, "deployment": name, **where})
+                return
+        except Exception:  # the server starting or busy: ask again
+            pass
+        time.sleep(1)
+    print(
+        f"fieldvoice: {ANNOUNCE_LIMIT_SECONDS / 60:g}분 안에 배포 '{name}'가 등록되지 않아 탐색기의 업로드는 "
+        "이 serve에 맡기지 않고 따로 실행됩니다.",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def _ignored(path: str) -> bool:
     name = os.path.basename(path)
     return not name or name.startswith(_IGNORED_PREFIXES) or name.endswith(_IGNORED_SUFFIXES)
@@ -149,18 +191,30 @@ def _ignored(path: str) -> bool:
 class FolderWatch:
     """Calls `on_change(first_change_time)` once the data folder has been quiet for `debounce` seconds
     after a change (files added, changed, removed or renamed; hidden, temporary and office lock files
-    ignored). Runs in its own threads; `on_change` failures are printed and retried at the next change."""
+    ignored). Runs in its own threads. A failed `on_change` (the server busy or restarting, the
+    deployment not registered yet) is printed once and retried every `retry` seconds for `retry_limit`
+    seconds; after that the next change or the schedule runs the pipeline."""
 
-    def __init__(self, folder: Path, on_change: Callable[[datetime], None], debounce: float) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        on_change: Callable[[datetime], None],
+        debounce: float,
+        retry: float = RETRY_SECONDS,
+        retry_limit: float = RETRY_LIMIT_SECONDS,
+    ) -> None:
         from watchdog.events import FileSystemEvent, FileSystemEventHandler
         from watchdog.observers import Observer
 
         self.folder = folder
         self.on_change = on_change
         self.debounce = debounce
+        self.retry = retry
+        self.retry_limit = retry_limit
         self._lock = threading.Lock()
         self._first: datetime | None = None
         self._last = 0.0
+        self._failing_since: float | None = None  # monotonic time of the first failure of this request
         self._stopped = threading.Event()
         watch = self
 
@@ -199,16 +253,37 @@ class FolderWatch:
             with self._lock:
                 due = self._first is not None and time.monotonic() - self._last >= self.debounce
                 since, self._first = (self._first, None) if due else (None, self._first)
-            if since is None:
-                continue
-            try:
-                self.on_change(since)
-            except Exception as exc:  # the server busy or restarting: the next change or schedule runs it
+            if since is not None:
+                self._ask(since)
+
+    def _ask(self, since: datetime) -> None:
+        try:
+            self.on_change(since)
+        except Exception as exc:
+            now = time.monotonic()
+            first_failure = self._failing_since is None
+            if first_failure:
+                self._failing_since = now
+            giving_up = now - (self._failing_since or now) >= self.retry_limit
+            if first_failure or giving_up:
+                then = (
+                    "다음 변경이나 일정에 실행됩니다."
+                    if giving_up
+                    else f"{self.retry:g}초마다 다시 요청합니다."
+                )
                 print(
-                    f"fieldvoice: 폴더 변경 후 실행 요청 실패: {type(exc).__name__}: {exc}",
+                    f"fieldvoice: 폴더 변경 후 실행 요청 실패: {type(exc).__name__}: {exc} ({then})",
                     file=sys.stderr,
                     flush=True,
                 )
+            if giving_up:
+                self._failing_since = None
+                return
+            with self._lock:  # ask again later for the earliest change not yet asked for
+                self._first = since if self._first is None else min(since, self._first)
+                self._last = max(self._last, now + self.retry - self.debounce)
+        else:
+            self._failing_since = None
 
 
 def _ask_for_run(api_url: str, name: str, since: datetime) -> None:

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,54 @@ def test_the_served_flow_is_the_pipeline_under_the_lock(tmp_path: Path) -> None:
         os.close(held)
     assert state.is_cancelled() and "다른 파이프라인이 이미" in (state.message or "")
     assert not db.exists(), "the served run did not touch the warehouse"
+
+
+def test_a_failed_request_after_a_change_is_retried_for_the_same_change(tmp_path: Path, capsys) -> None:
+    """CI once saw `serve` ask for a run before its deployment was registered (ObjectNotFound) and never
+    ask again: the dropped file waited for the schedule."""
+    from fieldvoice.serve_command import FolderWatch
+
+    calls: list[datetime] = []
+
+    def on_change(since: datetime) -> None:
+        calls.append(since)
+        if len(calls) < 3:
+            raise LookupError("배포가 아직 없습니다")
+
+    watch = FolderWatch(tmp_path, on_change, debounce=0.2, retry=0.3, retry_limit=60)
+    watch.start()
+    try:
+        (tmp_path / "건의서.txt").write_text("스마트공장 유지보수 지원을 요청드립니다.", encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while len(calls) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.5)  # and no more once one succeeded
+    finally:
+        watch.stop()
+    assert len(calls) == 3 and len(set(calls)) == 1, calls  # the same change each time
+    printed = capsys.readouterr().err
+    assert printed.count("폴더 변경 후 실행 요청 실패") == 1 and "LookupError" in printed
+
+
+def test_retries_after_a_change_stop_after_their_limit(tmp_path: Path, capsys) -> None:
+    from fieldvoice.serve_command import FolderWatch
+
+    calls: list[datetime] = []
+
+    def on_change(since: datetime) -> None:
+        calls.append(since)
+        raise ConnectionError("server down")
+
+    watch = FolderWatch(tmp_path, on_change, debounce=0.1, retry=0.2, retry_limit=1.0)
+    watch.start()
+    try:
+        (tmp_path / "건의서.txt").write_text("건의", encoding="utf-8")
+        time.sleep(4)
+    finally:
+        watch.stop()
+    assert 3 <= len(calls) <= 10, calls
+    printed = capsys.readouterr().err
+    assert "다음 변경이나 일정에 실행됩니다" in printed and printed.count("요청 실패") == 2
 
 
 def _env(tmp: Path) -> dict[str, str]:
