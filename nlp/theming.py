@@ -100,9 +100,18 @@ def build_theme_set(
     return ThemeSet(themes=themes, mode=mode, links=links, geometry=theme_geometry(vectors, labels))
 
 
+# settings added after warehouses were in use: left out of the fingerprint at their default, so that
+# upgrading does not force a full re-cluster of themes they leave as they were
+_ADDED_LATER = {"max_clustered": ClusteringSettings().max_clustered}
+
+
 def settings_fingerprint(model: str, tagger: str, settings: ClusteringSettings, taxonomy_file: Path) -> str:
     """What decides the themes besides the suggestions: a change here calls for a full re-cluster."""
-    digest = hashlib.sha256(json.dumps([model, tagger, asdict(settings)], sort_keys=True).encode())
+    chosen = asdict(settings)
+    for name, default in _ADDED_LATER.items():  # at their default: the fingerprint stored before them
+        if chosen[name] == default:
+            del chosen[name]
+    digest = hashlib.sha256(json.dumps([model, tagger, chosen], sort_keys=True).encode())
     if taxonomy_file.exists():
         digest.update(taxonomy_file.read_bytes())
     return digest.hexdigest()[:32]

