@@ -141,3 +141,23 @@ def test_a_tagger_process_started_ahead_for_nothing_is_ended() -> None:
     assert ahead._process.returncode is not None  # killed, not left running
     assert not ahead._nouns_file.parent.exists()
     assert not tagging._started
+
+
+def test_each_distinct_text_is_tagged_once_and_gets_its_own_list() -> None:
+    from nlp.tagging import once_per_text
+
+    seen: list[str] = []
+
+    def analyse(texts: list[str]) -> list[list[str]]:
+        seen.extend(texts)
+        return [analyse_texts([text], "kiwi")[0] for text in texts]
+
+    texts = [
+        "스마트공장 유지보수 비용을 지원해 주십시오",
+        "수출 바이어 발굴을 도와주세요",
+        "스마트공장 유지보수 비용을 지원해 주십시오",
+    ]
+    nouns = once_per_text(analyse, texts)
+    assert seen == texts[:2]
+    assert nouns == analyse_texts(texts, "kiwi") and nouns[0] == nouns[2] and nouns[0] is not nouns[2]
+    assert "스마트공장" in nouns[0] or "공장" in nouns[0]
