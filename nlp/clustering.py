@@ -21,6 +21,7 @@ import numpy as np
 from settings import ClusteringSettings
 
 NOISE = -1
+PLACED_AT_ONCE = 20_000  # vectors compared with every centroid in one matrix product
 
 
 def auto_min_cluster_size(n: int) -> int:
@@ -155,12 +156,15 @@ class ThemeGeometry:
 
     def nearest_within_radius(self, vectors: np.ndarray) -> np.ndarray:
         """The theme each vector falls inside (nearest centroid, within its radius), else NOISE."""
-        if len(self.theme_ids) == 0 or len(vectors) == 0:
-            return np.full(len(vectors), NOISE, dtype=int)
-        similarity = vectors @ self.centroids.T
-        best = similarity.argmax(axis=1)
-        inside = similarity[np.arange(len(vectors)), best] >= self.radius[best]
-        return np.where(inside, self.theme_ids[best], NOISE).astype(int)
+        labels = np.full(len(vectors), NOISE, dtype=int)
+        if len(self.theme_ids) == 0:
+            return labels
+        for start in range(0, len(vectors), PLACED_AT_ONCE):  # 900,000 x 500 themes at once: 1.8 GB
+            similarity = vectors[start : start + PLACED_AT_ONCE] @ self.centroids.T
+            best = similarity.argmax(axis=1)
+            inside = similarity[np.arange(len(similarity)), best] >= self.radius[best]
+            labels[start : start + len(similarity)] = np.where(inside, self.theme_ids[best], NOISE)
+        return labels
 
 
 def theme_geometry(vectors: np.ndarray, labels: np.ndarray) -> ThemeGeometry:
