@@ -8,7 +8,9 @@ tour), `--tour-size` suggestions per tour, is built from the real petition title
 (petitions_2019_all.csv and petitions_dev_2019_10k.csv, duplicates dropped). Beyond the unique titles the
 texts repeat, cycling, in tours whose date, name, region, industry and companies differ: the documents
 and suggestions are new, but a repeated text hashes to the same embedding-cache key, so the embedding
-costs at most one encoding per unique text at every size. The output says so.
+costs at most one encoding per unique text at every size, and a run tags each distinct text once
+(`nlp.tagging.once_per_text`). The output says so. Beyond 100,000 suggestions theming clusters a seeded
+sample of 100,000 and places the rest (`[clustering] max_clustered`).
 
 Then, each step in a fresh Python process (model and tagger loads, a LocalCluster's start count):
 1. the full pipeline (`flows.pipeline.pipeline`, its public entry point) into a new warehouse, on the
@@ -462,7 +464,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} CPU cores\n"
         f"   Texts: {len(pool):,} unique real petition titles; beyond that they repeat, cycling, in tours of "
         f"{args.tour_size} with other dates, names, regions, industries and companies (new documents and\n"
-        "   suggestions, but a repeated text hits the embedding cache: embedding is bounded by the unique texts).\n"
+        "   suggestions, but a repeated text hits the embedding cache and is tagged once a run: embedding and\n"
+        "   analysis are bounded by the unique texts).\n"
         f"   Model {args.model}: e5-small (the configured default) embeds ~50 texts/s on 2 cores, too slow for 100k.\n"
         "   Each run in a fresh process; seconds per stage from the run summary. On Dask, analysis runs\n"
         "   alongside the embedding: its row is only the wait left after it. 'other': opening the run\n"
