@@ -137,14 +137,26 @@ def start_tagging_early(data_dir: Path, db_path: Path, settings: Settings) -> No
     of after them. For a few new files the child runs at a lower priority: the command's own imports and
     reads come first (adding a 20-suggestion form at 100k, 5 runs each, taking turns: median 10.7 s
     against 11.7 s for the command), while a large run keeps its full share for tagging beside the
-    embedding. Unused, it ends with this process."""
+    embedding. Not on a busy machine, though: there a niced child gets a tenth of a core against the
+    other work and the run waited 23-30 s for the nouns of 20 suggestions (`bench.scale` at 10k beside a
+    second bench); it keeps its full share when the load average leaves less than half a core idle.
+    Unused, it ends with this process."""
     if settings.execution.runner != "local":
         return
     new_files = count_new_files(data_dir, db_path, SMALL_RUN_FILES)
     if new_files:
         from nlp.tagging import start_tagger_apart
 
-        start_tagger_apart(settings.analysis.tagger, nice=10 if new_files < SMALL_RUN_FILES else 0)
+        nice = 10 if new_files < SMALL_RUN_FILES and machine_is_quiet() else 0
+        start_tagger_apart(settings.analysis.tagger, nice=nice)
+
+
+def machine_is_quiet() -> bool:
+    """Whether the last minute's load average leaves at least half a core idle (2 cores: under 1.5)."""
+    try:
+        return os.getloadavg()[0] < (os.cpu_count() or 1) - 0.5
+    except OSError:  # no load average on this system
+        return False
 
 
 def count_new_files(data_dir: Path, db_path: Path, up_to: int) -> int:

@@ -407,3 +407,23 @@ def test_a_run_guesses_new_files_from_their_modification_time(tmp_path: Path) ->
     os.utime(forms[1], None)
     os.utime(db, (2_000_000, 2_000_000))
     assert count_new_files(data, db, 10) == 1
+
+
+def test_a_small_runs_early_tagger_is_niced_only_on_a_quiet_machine(tmp_path: Path, monkeypatch) -> None:
+    """Niced on a busy machine, the child got a tenth of a core and a 20-suggestion add waited 23-30 s."""
+    import nlp.tagging
+    from fieldvoice import cli
+    from settings import load_settings
+
+    data, db = tmp_path / "raw", tmp_path / "fieldvoice.duckdb"
+    data.mkdir()
+    (data / "간담회.txt").write_text("스마트공장 유지보수 비용을 지원해 주십시오.", encoding="utf-8")
+    started: list[tuple[str, int]] = []
+    monkeypatch.setattr(nlp.tagging, "start_tagger_apart", lambda name, nice=0: started.append((name, nice)))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    settings = load_settings()
+    for load, nice in ((0.3, 10), (1.4, 10), (1.6, 0), (3.0, 0)):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
+        started.clear()
+        cli.start_tagging_early(data, db, settings)
+        assert started == [(settings.analysis.tagger, nice)], load
