@@ -394,9 +394,12 @@ def print_plan(results: list[dict[str, Any]]) -> None:
 - Single-node today: the DuckDB writer (one writing process, one transaction per run; store was
   {seconds.get("store", 0.0):.1f} s here, {linear["store"] / 60:.0f} min at 10M if it stays linear; vectors and areas go in as
   bulk Arrow inserts, tours and documents still row by row, and each run snapshots every suggestion's
-  theme and area: writing only what changed would make it proportional to the new rows) and theming (UMAP +
-  HDBSCAN need every vector at once: theme was {seconds.get("theme", 0.0):.1f} s here; UMAP's neighbour graph is
-  ~n log n in time but 10M x 512 float32 vectors are 20 GB before it starts).
+  theme and area: writing only what changed would make it proportional to the new rows) and theming (theme
+  was {seconds.get("theme", 0.0):.1f} s here). Beyond `[clustering] max_clustered` (100,000) UMAP + HDBSCAN run on a
+  seeded sample of 100,000 and every other suggestion joins the theme it falls inside (nearest centroid,
+  within its radius: a matrix product per 20,000), so theming grows linearly past 100k; but the flow
+  still holds every vector (10M x 512 float32 = 20 GB): at 10M the placing becomes a mapped task over
+  vector files, next to the embedding.
 - Incremental adds already read only what they touch (`nlp.extending`): stored theme centroids and
   radii, per-theme noun counts counted in SQL, the earlier 미분류 and the members of the themes that
   grow ({inc["total"]:.1f} s for {largest["added"]} new suggestions here, theme {inc.get("theme", 0.0):.1f} s). What still grows with
@@ -404,8 +407,7 @@ def print_plan(results: list[dict[str, Any]]) -> None:
   linear) and the noun counts (one aggregate over every current noun). At 10M those become
   incremental tables (counts kept per theme, assignments written as changes), and a grown theme's
   members come from an approximate nearest-neighbour index (HNSW or IVF-PQ, e.g. DuckDB's vss
-  extension or FAISS). Full re-clustering becomes a batch job on a sample (fit UMAP/HDBSCAN on ~200k,
-  assign the rest by nearest centroid), run on a schedule.
+  extension or FAISS). A full re-cluster (sample and placing) becomes a job run on a schedule.
 - Layout: the warehouse as DuckLake (a catalog database plus Parquet files) partitioned by tour year
   and month, with suggestions, vectors (by model and text hash) and per-run theme assignments in
   separate tables; workers write their Parquet files, the catalog commit stays one short transaction,
