@@ -12,6 +12,7 @@ fieldvoice document list|purge PATH [--yes] [--by NAME]                        (
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import math
 import os
@@ -345,5 +346,33 @@ def _errors(db_path: Path) -> int:
     return 0
 
 
+def run() -> None:
+    """The `fieldvoice` command: `main`, then an exit without the interpreter's teardown.
+
+    Everything a run must finish has finished by then: Prefect's log and event workers drain in
+    threading's shutdown hooks and the other exit handlers (an unused tagger child killed, temporary
+    folders removed) run first, since this one is registered before any of them and exit handlers run
+    last-registered first; the warehouse's connections are closed by the code that opened them. What
+    is left is freeing every module and object one by one: 0.7-0.9 s of a 10 s `fieldvoice pipeline`
+    that adds a tour to 100,000 suggestions, 3 runs each."""
+    code = [1]  # an exception escaping main: its traceback is printed, and the command fails
+
+    def leave() -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code[0])
+
+    atexit.register(leave)
+    try:
+        code[0] = main()
+    except SystemExit as exc:  # argparse's errors (2) and --help (0)
+        code[0] = 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
+        raise
+    except KeyboardInterrupt:
+        code[0] = 130
+        raise
+    sys.exit(code[0])
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

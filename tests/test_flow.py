@@ -374,6 +374,15 @@ def test_cli_errors_on_the_flow_warehouse(flow_run) -> None:
         assert word in rows[name]
 
 
+def test_the_command_keeps_its_exit_codes_when_it_skips_the_teardown() -> None:
+    """`fieldvoice.cli.run` ends with `os._exit` after the exit handlers: the status must still be
+    main's, argparse's or --help's, and what was printed must not be lost in a buffer."""
+    helped = _cli("--help")
+    assert helped.returncode == 0 and "pipeline" in helped.stdout
+    wrong = _cli("정체불명")
+    assert wrong.returncode == 2 and "invalid choice" in wrong.stderr
+
+
 def test_cli_errors_without_a_warehouse_fails_with_a_message(tmp_path: Path) -> None:
     result = _cli("errors", "--db", str(tmp_path / "none.duckdb"))
     assert result.returncode == 1
