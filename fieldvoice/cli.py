@@ -17,6 +17,7 @@ import gc
 import math
 import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -140,8 +141,8 @@ def start_tagging_early(data_dir: Path, db_path: Path, settings: Settings) -> No
     against 11.7 s for the command), while a large run keeps its full share for tagging beside the
     embedding. Not on a busy machine, though: there a niced child gets a tenth of a core against the
     other work and the run waited 23-30 s for the nouns of 20 suggestions (`bench.scale` at 10k beside a
-    second bench); it keeps its full share when the load average leaves less than half a core idle.
-    Unused, it ends with this process."""
+    second bench); it keeps its full share unless a core is idle (`machine_is_quiet`). Unused, it ends
+    with this process."""
     if settings.execution.runner != "local":
         return
     new_files = count_new_files(data_dir, db_path, SMALL_RUN_FILES)
@@ -152,12 +153,25 @@ def start_tagging_early(data_dir: Path, db_path: Path, settings: Settings) -> No
         start_tagger_apart(settings.analysis.tagger, nice=nice)
 
 
-def machine_is_quiet() -> bool:
-    """Whether the last minute's load average leaves at least half a core idle (2 cores: under 1.5)."""
+def machine_is_quiet(loadavg: Path = Path("/proc/loadavg"), samples: int = 5) -> bool:
+    """Whether a core is idle now besides this process's: fewer than `cores - 1` other runnable tasks,
+    averaged over a few readings of the kernel's count of runnable tasks (the 4th field of
+    /proc/loadavg, "running/total", this process included) 5 ms apart. Not the load average: it lags
+    a minute and counts the previous run (5 adds in a row, each just after the last, kept it at 1.8-2.0
+    on 2 cores, where every child then started un-niced). Without /proc: the 1-minute load average."""
+    cores = os.cpu_count() or 1
     try:
-        return os.getloadavg()[0] < (os.cpu_count() or 1) - 0.5
-    except OSError:  # no load average on this system
-        return False
+        running = []
+        for _ in range(samples):
+            running.append(int(loadavg.read_text().split()[3].split("/")[0]))
+            time.sleep(0.005)
+        others = sum(running) / len(running) - 1
+    except (OSError, ValueError, IndexError):
+        try:
+            others = os.getloadavg()[0]
+        except OSError:  # no load figures on this system
+            return False
+    return others < cores - 1
 
 
 def count_new_files(data_dir: Path, db_path: Path, up_to: int) -> int:

@@ -429,10 +429,18 @@ def test_a_small_runs_early_tagger_is_niced_only_on_a_quiet_machine(tmp_path: Pa
     (data / "간담회.txt").write_text("스마트공장 유지보수 비용을 지원해 주십시오.", encoding="utf-8")
     started: list[tuple[str, int]] = []
     monkeypatch.setattr(nlp.tagging, "start_tagger_apart", lambda name, nice=0: started.append((name, nice)))
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
     settings = load_settings()
-    for load, nice in ((0.3, 10), (1.4, 10), (1.6, 0), (3.0, 0)):
-        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, load, load))
+    measure = cli.machine_is_quiet
+    for quiet, nice in ((True, 10), (False, 0)):
+        monkeypatch.setattr(cli, "machine_is_quiet", lambda quiet=quiet: quiet)
         started.clear()
         cli.start_tagging_early(data, db, settings)
-        assert started == [(settings.analysis.tagger, nice)], load
+        assert started == [(settings.analysis.tagger, nice)]
+
+    loadavg = tmp_path / "loadavg"
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    for running, quiet in ((1, True), (2, False), (5, False)):  # this process counted among the running
+        loadavg.write_text(f"1.83 1.64 1.73 {running}/812 90211\n", encoding="ascii")
+        assert measure(loadavg, samples=2) is quiet, running
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.4, 0.4, 0.4))  # no /proc: the load average
+    assert measure(tmp_path / "absent", samples=2) is True
