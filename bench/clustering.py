@@ -126,7 +126,7 @@ def run(
             ("fieldvoice-pca", replace(settings.clustering, reducer="pca", n_components=10)),
             # what a million suggestions get (a sample of 100,000 clustered), at a tenth and a quarter
             *(
-                (f"fieldvoice-sample-{n // 1000}k", replace(settings.clustering, max_clustered=n))
+                (f"fieldvoice-sample-{n}", replace(settings.clustering, max_clustered=n))
                 for n in (len(texts) // 10, len(texts) // 4)
                 if n >= 200
             ),
