@@ -207,7 +207,7 @@ def child_explorer(db_path: Path, out: Path) -> None:
 
     def semantic() -> Any:
         vector = embedder.encode(["미세먼지 저감 대책을 세워 주세요"], normalize_embeddings=True)
-        return search.most_similar(ids, matrix, vector[0], top=20, among=frame["suggestion_id"])
+        return search.most_similar(ids, matrix, vector[0], top=20)  # no filter set: as the page calls it
 
     timed("semantic search (top 20)", semantic)
     result = {"seconds": timings, "rows": len(frame), "keyword_hits": int(hits), **_peak_memory()}

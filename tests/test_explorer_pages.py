@@ -424,3 +424,26 @@ def test_clicking_a_table_row_opens_its_source(monkeypatch, stored) -> None:
     app.run()
     assert not app.exception
     assert f"<mark>{third}</mark>" in marked()
+
+
+def test_most_similar_ranks_only_the_allowed_rows_as_a_full_sort_does() -> None:
+    """Scores every row and drops the filtered ones (no 2 GB copy of the matrix at a million): the
+    result must be what sorting the allowed rows by cosine gives."""
+    import numpy as np
+
+    from app.search import most_similar
+
+    rng = np.random.default_rng(7)
+    matrix = rng.normal(size=(500, 16)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    ids = [f"건의-{i:03d}" for i in range(500)]
+    query = matrix[3] + 0.1 * matrix[9]
+    allowed = ids[::3]
+    ranked = most_similar(ids, matrix, query, top=12, among=pd.Series(allowed))
+    scores = {sid: float(matrix[i] @ query) for i, sid in enumerate(ids) if sid in set(allowed)}
+    assert ranked.suggestion_id.tolist() == sorted(scores, key=scores.get, reverse=True)[:12]
+    assert ranked.similarity.tolist() == pytest.approx([scores[s] for s in ranked.suggestion_id])
+    assert most_similar(ids, matrix, query, top=3).suggestion_id.tolist()[0] == "건의-003"
+    assert most_similar(ids, matrix, query, among=[]).empty
+    assert most_similar([], np.zeros((0, 16), np.float32), query).empty
+    assert len(most_similar(ids, matrix, query, top=50, among=ids[:4])) == 4

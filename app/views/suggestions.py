@@ -78,7 +78,8 @@ if sentence.strip():
         st.warning(f"'{model}' 모델로 만든 임베딩이 없습니다. 파이프라인을 다시 실행하세요.")
     else:
         query = models.embed_query(sentence, model)
-        ranked = search.most_similar(ids, matrix, query, top=20, among=results["suggestion_id"])
+        among = None if selected.all() else results["suggestion_id"]  # unfiltered: no 1M-id set to build
+        ranked = search.most_similar(ids, matrix, query, top=20, among=among)
         results = ranked.merge(results, on="suggestion_id", how="inner")
         similarity = "similarity"
 
