@@ -149,14 +149,14 @@ def _wait(ready: Callable[[], bool], timeout: float) -> bool:
 
 
 def _deployment_exists(api_url: str, name: str) -> bool:
+    """Whether the server knows the deployment; False while it is starting, busy or without it."""
     from prefect.client.orchestration import SyncPrefectClient
-    from prefect.exceptions import ObjectNotFound
 
-    with SyncPrefectClient(api_url) as client:
-        try:
+    try:
+        with SyncPrefectClient(api_url) as client:
             client.read_deployment_by_name(name)
-        except ObjectNotFound:
-            return False
+    except Exception:  # ObjectNotFound, or the server not answering yet
+        return False
     return True
 
 
@@ -166,15 +166,9 @@ def _announce_when_deployed(api_url: str, name: str, marker: int, where: dict[st
     deployment the server does not know yet; until then the explorer runs its own pipeline."""
     from warehouse.locks import write_serve_marker
 
-    deadline = time.monotonic() + ANNOUNCE_LIMIT_SECONDS
-    while time.monotonic() < deadline:
-        try:
-            if _deployment_exists(api_url, name):
-                write_serve_marker(marker, {"api_url": api_url, "deployment": name, **where})
-                return
-        except Exception:  # the server starting or busy: ask again
-            pass
-        time.sleep(1)
+    if _wait(lambda: _deployment_exists(api_url, name), ANNOUNCE_LIMIT_SECONDS):
+        write_serve_marker(marker, {"api_url": api_url, "deployment": name, **where})
+        return
     print(
         f"fieldvoice: {ANNOUNCE_LIMIT_SECONDS / 60:g}분 안에 배포 '{name}'가 등록되지 않아 탐색기의 업로드는 "
         "이 serve에 맡기지 않고 따로 실행됩니다.",
@@ -264,7 +258,7 @@ class FolderWatch:
             first_failure = self._failing_since is None
             if first_failure:
                 self._failing_since = now
-            giving_up = now - (self._failing_since or now) >= self.retry_limit
+            giving_up = now - self._failing_since >= self.retry_limit
             if first_failure or giving_up:
                 then = (
                     "다음 변경이나 일정에 실행됩니다."
